@@ -1,0 +1,178 @@
+//! Renders diagnostics for people (`human`) and editors (`short`).
+
+use std::io::{IsTerminal, Write};
+
+use quire::diag::{Diagnostic, Location, Severity};
+use quire::source::SourceMap;
+
+use super::DiagnosticFormat;
+
+pub const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const BLUE: &str = "\x1b[1;34m";
+const BOLD: &str = "\x1b[1m";
+
+fn colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+/// `text` in a colour, when stderr is a terminal that wants colour.
+pub fn paint(text: &str, code: &str) -> String {
+    if colour() {
+        format!("{code}{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Prints every diagnostic on stderr, then a summary line (human format).
+pub fn print(diagnostics: &[Diagnostic], sources: &SourceMap, format: DiagnosticFormat) {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        match format {
+            DiagnosticFormat::Human => human(diagnostic, sources, &mut out),
+            DiagnosticFormat::Short => short(diagnostic, sources, &mut out),
+        }
+    }
+    if format == DiagnosticFormat::Human {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = diagnostics.len() - errors;
+        if errors > 0 {
+            out.push_str(&format!(
+                "{}: the book has {} and {}\n",
+                paint("error", RED),
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            ));
+        } else if warnings > 0 {
+            out.push_str(&format!(
+                "{}: {} in all\n",
+                paint("warning", YELLOW),
+                plural(warnings, "warning")
+            ));
+        }
+    }
+    let _ = std::io::stderr().lock().write_all(out.as_bytes());
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn severity(severity: Severity) -> String {
+    match severity {
+        Severity::Error => paint("error", RED),
+        Severity::Warning => paint("warning", YELLOW),
+    }
+}
+
+/// `path:line:col: severity[code]: message`.
+fn short(diagnostic: &Diagnostic, sources: &SourceMap, out: &mut String) {
+    match &diagnostic.location {
+        Some(Location::Span(span)) => {
+            let (path, at) = sources.locate(*span);
+            out.push_str(&format!("{path}:{}:{}: ", at.line, at.column));
+        }
+        Some(Location::Path(path)) => out.push_str(&format!("{path}: ")),
+        None => {}
+    }
+    out.push_str(&format!(
+        "{}[{}]: {}\n",
+        diagnostic.severity, diagnostic.code, diagnostic.message
+    ));
+}
+
+/// A compiler-style report with an excerpt and a caret line.
+fn human(diagnostic: &Diagnostic, sources: &SourceMap, out: &mut String) {
+    out.push_str(&format!(
+        "{}{}: {}\n",
+        severity(diagnostic.severity),
+        paint(&format!("[{}]", diagnostic.code), BOLD),
+        paint(&diagnostic.message, BOLD)
+    ));
+    let mut gutter = 1;
+    match &diagnostic.location {
+        Some(Location::Span(span)) => {
+            let file = sources.get(span.file);
+            let start = file.line_col(span.start as usize);
+            let end = file.line_col((span.end as usize).max(span.start as usize));
+            let number = start.line.to_string();
+            gutter = number.len() + 1;
+            let pad = " ".repeat(gutter);
+            out.push_str(&format!(
+                "{}{} {}:{}:{}\n",
+                " ".repeat(gutter - 1),
+                paint("-->", BLUE),
+                file.path(),
+                start.line,
+                start.column
+            ));
+            let line = file.line_text(start.line);
+            let shown: String = line.replace('\t', "    ");
+            let before: String = line.chars().take(start.column - 1).collect();
+            let last = if end.line == start.line {
+                end.column
+            } else {
+                line.chars().count() + 1
+            };
+            let under: String = line
+                .chars()
+                .skip(start.column - 1)
+                .take(last.saturating_sub(start.column))
+                .collect();
+            let carets = width(&under).max(1);
+            out.push_str(&format!("{pad}{}\n", paint("|", BLUE)));
+            out.push_str(&format!(
+                "{} {shown}\n",
+                paint(&format!("{number:>w$} |", w = gutter - 1), BLUE)
+            ));
+            out.push_str(&format!(
+                "{pad}{} {}{}\n",
+                paint("|", BLUE),
+                " ".repeat(width(&before)),
+                paint(
+                    &"^".repeat(carets),
+                    match diagnostic.severity {
+                        Severity::Error => RED,
+                        Severity::Warning => YELLOW,
+                    }
+                )
+            ));
+        }
+        Some(Location::Path(path)) => out.push_str(&format!(" {} {path}\n", paint("-->", BLUE))),
+        None => {}
+    }
+    for hint in &diagnostic.hints {
+        out.push_str(&format!(
+            "{}{} hint: {hint}\n",
+            " ".repeat(gutter),
+            paint("=", BLUE)
+        ));
+    }
+    out.push('\n');
+}
+
+/// Display width: tabs as four columns, East Asian wide characters as two.
+fn width(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c as u32 {
+            0x09 => 4,
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
+}

@@ -1,0 +1,153 @@
+//! The command line: arguments, dispatch, exit codes, terminal output.
+//!
+//! **In:** `std::env::args` and the environment (`SOURCE_DATE_EPOCH`,
+//! `NO_COLOR`). **Out:** files the subcommands write, text on stdout (what
+//! was done) and stderr (diagnostics), and the exit code. **Must not:** hold
+//! any logic the engine needs: everything here is presentation and I/O.
+//! This is the only module that knows clap, terminals and exit codes.
+
+mod build;
+mod check;
+mod diagnostics;
+mod init;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit code: success (warnings allowed).
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the book has errors.
+pub const EXIT_BOOK_ERRORS: i32 = 1;
+/// Exit code: bad usage, or an I/O failure outside the book's content.
+pub const EXIT_USAGE: i32 = 2;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (warnings may have been printed)
+  1  the book has errors; nothing was written
+  2  usage or I/O error (bad arguments, unreadable folder, output not writable)
+
+Environment:
+  SOURCE_DATE_EPOCH  build timestamp (seconds since 1970) for reproducible dates
+  NO_COLOR           disables coloured diagnostics";
+
+/// quire: typeset a book of Markdown chapters into an EPUB 3 and a print PDF.
+#[derive(Debug, Parser)]
+#[command(name = "quire", version, about, after_help = EXIT_CODES)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+    /// How diagnostics are printed.
+    #[arg(long, global = true, value_enum, default_value_t = DiagnosticFormat::Human)]
+    diagnostic_format: DiagnosticFormat,
+    /// Print only diagnostics, not what was done.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the book's editions into the output folder.
+    #[command(after_help = EXIT_CODES)]
+    Build(build::BuildArgs),
+    /// Run everything a build does but write nothing; report every problem.
+    #[command(after_help = EXIT_CODES)]
+    Check(check::CheckArgs),
+    /// Create a small working book in a new folder.
+    #[command(after_help = EXIT_CODES)]
+    Init(init::InitArgs),
+}
+
+/// How diagnostics look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticFormat {
+    /// Like a compiler: message, location, source excerpt with a caret, hints.
+    Human,
+    /// One line each: `path:line:col: severity[code]: message`.
+    Short,
+}
+
+/// What every subcommand gets besides its own arguments.
+pub struct Context {
+    /// Diagnostic style.
+    pub format: DiagnosticFormat,
+    /// Suppress progress messages.
+    pub quiet: bool,
+}
+
+impl Context {
+    /// Prints a line of progress on stdout (unless quiet). A closed pipe is not an error.
+    pub fn say(&self, line: &str) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stdout().lock(), "{line}");
+        }
+    }
+}
+
+/// Parses arguments, runs the subcommand and returns the exit code.
+pub fn run() -> i32 {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            };
+        }
+    };
+    let context = Context {
+        format: args.diagnostic_format,
+        quiet: args.quiet,
+    };
+    match args.command {
+        Command::Build(build) => build::run(build, &context),
+        Command::Check(check) => check::run(check, &context),
+        Command::Init(init) => init::run(init, &context),
+    }
+}
+
+/// Prints a usage or I/O error (no location) and returns [`EXIT_USAGE`].
+pub fn fail(message: impl std::fmt::Display) -> i32 {
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "{}: {message}",
+        diagnostics::paint("error", diagnostics::RED)
+    );
+    EXIT_USAGE
+}
+
+/// The book folder argument, defaulting to the current folder.
+fn book_dir(dir: Option<PathBuf>) -> PathBuf {
+    dir.unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// `SOURCE_DATE_EPOCH`, if set; a value that is not a whole number of
+/// seconds is a usage error.
+fn timestamp() -> Result<Option<i64>, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) if value.trim().is_empty() => Ok(None),
+        Ok(value) => value.trim().parse::<i64>().map(Some).map_err(|_| {
+            format!("SOURCE_DATE_EPOCH must be a whole number of seconds, not `{value}`")
+        }),
+        Err(_) => Ok(None),
+    }
+}
+
+/// Opens the book and runs the pipeline up to the model, printing every
+/// diagnostic. `Err` carries the exit code to return.
+fn compile(dir: &std::path::Path, context: &Context) -> Result<quire::Compiled, i32> {
+    let timestamp = timestamp().map_err(fail)?;
+    let world = quire::world::SystemWorld::new(dir, timestamp).map_err(|error| {
+        fail(format!(
+            "cannot open book folder {}: {error}",
+            dir.display()
+        ))
+    })?;
+    let compiled = quire::compile(&world);
+    diagnostics::print(&compiled.diagnostics, &compiled.sources, context.format);
+    Ok(compiled)
+}

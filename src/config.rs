@@ -1,0 +1,554 @@
+//! `book.toml`: the typed configuration of a book.
+//!
+//! **In:** the text of `book.toml` (already in the source map). **Out:** a
+//! [`Config`], or errors located in that file: a syntax error, an unknown or
+//! misspelled key (with a "did you mean" hint), a value of the wrong type or
+//! form (a bad length, language tag or date). **Must not:** read files or look
+//! at chapters; checking that the paths it names exist is `load`'s job.
+//!
+//! Every key, with its default, is documented here and in the README's
+//! reference; keep both in step.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer};
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, closest};
+use crate::model::{FootnoteNumbering, Metadata};
+use crate::source::{FileId, Span};
+
+/// The whole `book.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// `[book]`: what the book is. Required.
+    pub book: BookConfig,
+    /// `[pdf]`: the print edition.
+    #[serde(default)]
+    pub pdf: PdfConfig,
+    /// `[epub]`: the e-book edition.
+    #[serde(default)]
+    pub epub: EpubConfig,
+}
+
+/// `[book]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BookConfig {
+    /// Required.
+    pub title: String,
+    /// Default: none.
+    pub subtitle: Option<String>,
+    /// Default: none.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// BCP 47 tag. Default: `en`.
+    #[serde(default = "default_language")]
+    pub language: Spanned<LanguageTag>,
+    /// Default: `urn:uuid:` + UUID v5 of title and authors.
+    pub identifier: Option<String>,
+    /// Default: none.
+    pub publisher: Option<String>,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. Default: none.
+    pub date: Option<Date>,
+    /// Default: none.
+    pub rights: Option<String>,
+    /// Default: none.
+    pub description: Option<String>,
+    /// Chapter files in reading order. Default: every `chapters/*.md`, by file name.
+    pub chapters: Option<Vec<Spanned<String>>>,
+}
+
+/// `[pdf]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct PdfConfig {
+    /// Page size after trimming. Default: `6in x 9in`.
+    pub trim_size: TrimSize,
+    /// Margins. Default: `0.75in` all round.
+    pub margins: Margins,
+    /// Body text size. Default: `11pt`.
+    pub font_size: Length,
+    /// Fonts. Default: the embedded families.
+    pub fonts: FontsConfig,
+    /// Default: `chapter`.
+    pub footnote_numbering: FootnoteNumbering,
+}
+
+impl Default for PdfConfig {
+    fn default() -> Self {
+        PdfConfig {
+            trim_size: TrimSize {
+                width: Length::inches(6.0),
+                height: Length::inches(9.0),
+            },
+            margins: Margins::default(),
+            font_size: Length::points(11.0),
+            fonts: FontsConfig::default(),
+            footnote_numbering: FootnoteNumbering::Chapter,
+        }
+    }
+}
+
+/// `[pdf.margins]`: inner is the binding side.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Margins {
+    /// Default: `0.75in`.
+    pub top: Length,
+    /// Default: `0.75in`.
+    pub bottom: Length,
+    /// Binding side. Default: `0.75in`.
+    pub inner: Length,
+    /// Default: `0.75in`.
+    pub outer: Length,
+}
+
+impl Default for Margins {
+    fn default() -> Self {
+        let m = Length::inches(0.75);
+        Margins {
+            top: m,
+            bottom: m,
+            inner: m,
+            outer: m,
+        }
+    }
+}
+
+/// `[pdf.fonts]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct FontsConfig {
+    /// Family of the body text. Default: `Libertinus Serif`.
+    pub body: Option<String>,
+    /// Family of code. Default: `DejaVu Sans Mono`.
+    pub mono: Option<String>,
+    /// Families tried, in order, for characters the body font lacks.
+    /// Default: `["Nanum Myeongjo"]`.
+    pub fallback: Option<Vec<String>>,
+    /// Extra font files (OTF/TTF) in the book folder. Default: none.
+    pub files: Vec<Spanned<String>>,
+}
+
+/// `[epub]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct EpubConfig {
+    /// Cover image (PNG or JPEG) in the book folder. Default: a generated cover.
+    pub cover: Option<Spanned<String>>,
+    /// Default: `chapter`.
+    pub footnote_numbering: FootnoteNumbering,
+}
+
+fn default_language() -> Spanned<LanguageTag> {
+    Spanned::new(0..0, LanguageTag("en".into()))
+}
+
+/// A length in PostScript points, written with a unit: `pt`, `in`, `mm`, `cm`, `pc`.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Length(f64);
+
+impl Length {
+    /// A length in points.
+    pub const fn points(pt: f64) -> Self {
+        Length(pt)
+    }
+
+    /// A length in inches.
+    pub const fn inches(inches: f64) -> Self {
+        Length(inches * 72.0)
+    }
+
+    /// The length in points.
+    pub fn to_pt(self) -> f64 {
+        self.0
+    }
+
+    /// Parses `11pt`, `6in`, `152.4mm`, `1.5cm`, `3pc`.
+    pub fn parse(text: &str) -> Result<Length, String> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| c.is_ascii_alphabetic())
+            .unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let value: f64 = number.trim().parse().map_err(|_| {
+            format!("`{text}` is not a length; write a number and a unit, like `11pt` or `0.75in`")
+        })?;
+        let factor = match unit {
+            "pt" => 1.0,
+            "in" => 72.0,
+            "mm" => 72.0 / 25.4,
+            "cm" => 72.0 / 2.54,
+            "pc" => 12.0,
+            "" => {
+                return Err(format!(
+                    "`{text}` has no unit; write `{text}pt`, `{text}in` or `{text}mm`"
+                ));
+            }
+            other => {
+                return Err(format!(
+                    "unknown unit `{other}` in `{text}`; use pt, in, mm, cm or pc"
+                ));
+            }
+        };
+        if !value.is_finite() || value <= 0.0 {
+            return Err(format!("`{text}` must be a positive length"));
+        }
+        Ok(Length(value * factor))
+    }
+}
+
+impl<'de> Deserialize<'de> for Length {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Length::parse(&text).map_err(de::Error::custom)
+    }
+}
+
+/// Page size: `"6in x 9in"`, or a name (`a4`, `a5`, `b5`, `letter`,
+/// `us-trade` = 6x9 in, `royal` = 156x234 mm, `demy` = 138x216 mm).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrimSize {
+    /// Width.
+    pub width: Length,
+    /// Height.
+    pub height: Length,
+}
+
+impl TrimSize {
+    /// Parses a size as written in `book.toml`.
+    pub fn parse(text: &str) -> Result<TrimSize, String> {
+        let mm = |w: f64, h: f64| TrimSize {
+            width: Length(w * 72.0 / 25.4),
+            height: Length(h * 72.0 / 25.4),
+        };
+        let named = match text.trim().to_ascii_lowercase().as_str() {
+            "a4" => Some(mm(210.0, 297.0)),
+            "a5" => Some(mm(148.0, 210.0)),
+            "b5" => Some(mm(176.0, 250.0)),
+            "royal" => Some(mm(156.0, 234.0)),
+            "demy" => Some(mm(138.0, 216.0)),
+            "letter" => Some(TrimSize {
+                width: Length::inches(8.5),
+                height: Length::inches(11.0),
+            }),
+            "us-trade" => Some(TrimSize {
+                width: Length::inches(6.0),
+                height: Length::inches(9.0),
+            }),
+            _ => None,
+        };
+        if let Some(size) = named {
+            return Ok(size);
+        }
+        let Some((w, h)) = text.split_once(['x', '×']) else {
+            return Err(format!(
+                "`{text}` is not a page size; write `WIDTH x HEIGHT` like `6in x 9in`, or a name like `a5`"
+            ));
+        };
+        Ok(TrimSize {
+            width: Length::parse(w)?,
+            height: Length::parse(h)?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for TrimSize {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        TrimSize::parse(&text).map_err(de::Error::custom)
+    }
+}
+
+/// A well-formed BCP 47 language tag (`en`, `en-GB`, `ko`, `zh-Hant-TW`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageTag(pub String);
+
+impl LanguageTag {
+    /// Checks the tag's shape: a 2–3 or 5–8 letter primary subtag, then
+    /// subtags of 1–8 letters or digits.
+    pub fn parse(text: &str) -> Result<LanguageTag, String> {
+        let mut parts = text.split('-');
+        let primary = parts.next().unwrap_or("");
+        let primary_ok = matches!(primary.len(), 2..=3 | 5..=8)
+            && primary.chars().all(|c| c.is_ascii_alphabetic())
+            || primary == "x"
+            || primary == "i";
+        let rest_ok = parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        if primary_ok && rest_ok {
+            Ok(LanguageTag(text.to_string()))
+        } else {
+            Err(format!(
+                "`{text}` is not a BCP 47 language tag; write one like `en`, `en-GB` or `ko`"
+            ))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LanguageTag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        LanguageTag::parse(&text).map_err(de::Error::custom)
+    }
+}
+
+/// A calendar date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (W3C date format).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Date(pub String);
+
+impl Date {
+    /// Checks the form and the ranges of month and day.
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let bad = || format!("`{text}` is not a date; write `YYYY-MM-DD`, `YYYY-MM` or `YYYY`");
+        let parts: Vec<&str> = text.split('-').collect();
+        let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
+        if parts.is_empty() || parts.len() > 3 || !digits(parts[0], 4) {
+            return Err(bad());
+        }
+        let month = match parts.get(1) {
+            Some(m) if digits(m, 2) => m.parse::<u32>().map_err(|_| bad())?,
+            Some(_) => return Err(bad()),
+            None => 1,
+        };
+        let day = match parts.get(2) {
+            Some(d) if digits(d, 2) => d.parse::<u32>().map_err(|_| bad())?,
+            Some(_) => return Err(bad()),
+            None => 1,
+        };
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+            return Err(bad());
+        }
+        Ok(Date(text.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Date::parse(&text).map_err(de::Error::custom)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Every key each table accepts, for "did you mean" hints.
+const KNOWN_KEYS: &[&str] = &[
+    "book",
+    "pdf",
+    "epub",
+    "title",
+    "subtitle",
+    "authors",
+    "language",
+    "identifier",
+    "publisher",
+    "date",
+    "rights",
+    "description",
+    "chapters",
+    "trim-size",
+    "margins",
+    "font-size",
+    "fonts",
+    "footnote-numbering",
+    "top",
+    "bottom",
+    "inner",
+    "outer",
+    "body",
+    "mono",
+    "fallback",
+    "files",
+    "cover",
+];
+
+/// Parses `book.toml`; `file` is its id in the source map, for spans.
+pub fn parse(text: &str, file: FileId) -> Result<Config, Diagnostic> {
+    toml::from_str(text).map_err(|error| {
+        let message = error
+            .message()
+            .trim_end_matches('\n')
+            .trim_end_matches('.')
+            .to_string();
+        let mut diagnostic = Diagnostic::error("config-invalid", message.replace('\n', " "));
+        if let Some(range) = error.span() {
+            diagnostic = diagnostic.at(Span::new(file, range));
+        }
+        if let Some(key) = unknown_field(&message) {
+            diagnostic.code = "config-unknown-key";
+            if let Some(suggestion) = closest(key, KNOWN_KEYS.iter().copied()) {
+                diagnostic = diagnostic.hint(format!("did you mean `{suggestion}`?"));
+            }
+        }
+        diagnostic
+    })
+}
+
+/// The key named by serde's "unknown field `x`" message.
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+/// The namespace for identifiers derived from title and authors: a UUID
+/// chosen once for quire and never to change, so that a book keeps its
+/// identifier across versions of quire.
+const IDENTIFIER_NAMESPACE: uuid::Uuid = uuid::Uuid::from_bytes([
+    0x6b, 0x3d, 0x53, 0x0e, 0x7c, 0x4f, 0x5a, 0x1e, 0x9d, 0x2c, 0x41, 0x8a, 0x37, 0xe0, 0x55, 0xc2,
+]);
+
+impl BookConfig {
+    /// The book's bibliographic data, with derived defaults filled in.
+    pub fn metadata(&self) -> Metadata {
+        let identifier = self.identifier.clone().unwrap_or_else(|| {
+            let mut name = self.title.clone();
+            for author in &self.authors {
+                name.push('\n');
+                name.push_str(author);
+            }
+            format!(
+                "urn:uuid:{}",
+                uuid::Uuid::new_v5(&IDENTIFIER_NAMESPACE, name.as_bytes())
+            )
+        });
+        Metadata {
+            title: self.title.clone(),
+            subtitle: self.subtitle.clone(),
+            authors: self.authors.clone(),
+            language: self.language.get_ref().0.clone(),
+            identifier,
+            publisher: self.publisher.clone(),
+            date: self.date.as_ref().map(|d| d.0.clone()),
+            rights: self.rights.clone(),
+            description: self.description.clone(),
+            slug: slugify(&self.title, "book"),
+        }
+    }
+}
+
+/// A lower-case, hyphenated name for files and anchors: letters and digits
+/// (any script) kept, everything else collapsed into single hyphens.
+pub fn slugify(text: &str, fallback: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        fallback.to_string()
+    } else {
+        slug.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Config {
+        parse(text, FileId(0)).unwrap()
+    }
+
+    #[test]
+    fn defaults() {
+        let config = parse_ok("[book]\ntitle = \"A\"\n");
+        assert_eq!(config.book.language.get_ref().0, "en");
+        assert_eq!(config.pdf.trim_size.width.to_pt(), 432.0);
+        assert_eq!(config.pdf.trim_size.height.to_pt(), 648.0);
+        assert_eq!(config.pdf.font_size.to_pt(), 11.0);
+        assert_eq!(config.pdf.margins.inner.to_pt(), 54.0);
+        assert_eq!(config.epub.footnote_numbering, FootnoteNumbering::Chapter);
+    }
+
+    #[test]
+    fn lengths_and_sizes() {
+        assert_eq!(Length::parse("1in").unwrap().to_pt(), 72.0);
+        assert!((Length::parse("25.4mm").unwrap().to_pt() - 72.0).abs() < 1e-9);
+        assert!(Length::parse("11").unwrap_err().contains("no unit"));
+        assert!(
+            Length::parse("3furlongs")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+        assert!(Length::parse("-2pt").is_err());
+        let a5 = TrimSize::parse("A5").unwrap();
+        assert!((a5.width.to_pt() - 419.527).abs() < 0.01);
+        assert_eq!(TrimSize::parse("5in x 8in").unwrap().height.to_pt(), 576.0);
+        assert!(TrimSize::parse("huge").is_err());
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_a_hint() {
+        let text = "[book]\ntitle = \"A\"\nautors = [\"B\"]\n";
+        let error = parse(text, FileId(0)).unwrap_err();
+        assert_eq!(error.code, "config-unknown-key");
+        assert!(error.message.contains("autors"), "{}", error.message);
+        assert_eq!(error.hints, vec!["did you mean `authors`?".to_string()]);
+        let crate::diag::Location::Span(span) = error.location.unwrap() else {
+            panic!()
+        };
+        assert_eq!(&text[span.range()], "autors");
+    }
+
+    #[test]
+    fn bad_values_are_located() {
+        let text = "[book]\ntitle = \"A\"\nlanguage = \"english language\"\n";
+        let error = parse(text, FileId(0)).unwrap_err();
+        assert!(error.message.contains("BCP 47"), "{}", error.message);
+        let crate::diag::Location::Span(span) = error.location.unwrap() else {
+            panic!()
+        };
+        assert_eq!(&text[span.range()], "\"english language\"");
+        assert!(parse("[book]\ntitle = \"A\"\ndate = \"2020-13-01\"\n", FileId(0)).is_err());
+        assert!(parse("[book]\ntitle = \"A\"\ndate = \"2020-09\"\n", FileId(0)).is_ok());
+        assert!(
+            parse(
+                "[pdf]\nfont-size = \"11\"\n[book]\ntitle = \"A\"\n",
+                FileId(0)
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn identifier_is_stable_and_derived_from_title_and_authors() {
+        let a = parse_ok("[book]\ntitle = \"A\"\nauthors = [\"X\"]\n")
+            .book
+            .metadata();
+        let b = parse_ok("[book]\ntitle = \"A\"\nauthors = [\"X\"]\n")
+            .book
+            .metadata();
+        let c = parse_ok("[book]\ntitle = \"A\"\nauthors = [\"Y\"]\n")
+            .book
+            .metadata();
+        assert_eq!(a.identifier, b.identifier);
+        assert_ne!(a.identifier, c.identifier);
+        assert!(a.identifier.starts_with("urn:uuid:"));
+        assert_eq!(&a.identifier[9 + 14..9 + 15], "5", "a version 5 UUID");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slugify("Reminiscences: With the Century", "book"),
+            "reminiscences-with-the-century"
+        );
+        assert_eq!(
+            slugify("회고록 《세기와 더불어》", "book"),
+            "회고록-세기와-더불어"
+        );
+        assert_eq!(slugify("?!", "book"), "book");
+    }
+}

@@ -1,0 +1,193 @@
+//! Diagnostics: the one type every stage reports problems with.
+//!
+//! **In:** nothing; every stage creates [`Diagnostic`]s. **Out:** a list the
+//! CLI renders. **Must not:** render, print or exit; only `cli/` turns a
+//! diagnostic into text, with the help of the [`SourceMap`](crate::source::SourceMap).
+//!
+//! A diagnostic has a severity, a stable machine-readable `code` (kebab-case,
+//! e.g. `footnote-unreferenced`), a message, an optional location and hints.
+//! Content problems are warnings pushed into a [`Sink`]; errors are what stop
+//! an edition from being written (bad config, unreadable files).
+
+use std::fmt;
+
+use crate::source::{FileId, Span};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The book cannot be built.
+    Error,
+    /// The book can be built, but something is probably wrong.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// Where a diagnostic points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A byte range in a loaded source file.
+    Span(Span),
+    /// A whole file that could not be loaded (path relative to the book).
+    Path(String),
+}
+
+/// One problem found in a book.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable kebab-case identifier, for machines and `--deny` lists.
+    pub code: &'static str,
+    /// One-line, lower-case message, no trailing full stop.
+    pub message: String,
+    /// What it points at, if anything.
+    pub location: Option<Location>,
+    /// Suggestions shown under the excerpt.
+    pub hints: Vec<String>,
+}
+
+impl Diagnostic {
+    /// A new error without location.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    /// A new warning without location.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            location: None,
+            hints: Vec::new(),
+        }
+    }
+
+    /// Points the diagnostic at a span.
+    pub fn at(mut self, span: Span) -> Self {
+        self.location = Some(Location::Span(span));
+        self
+    }
+
+    /// Points the diagnostic at a whole file.
+    pub fn in_file(mut self, path: impl Into<String>) -> Self {
+        self.location = Some(Location::Path(path.into()));
+        self
+    }
+
+    /// Adds a hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// The file this diagnostic points into, if it points at a span.
+    pub fn file(&self) -> Option<FileId> {
+        match &self.location {
+            Some(Location::Span(span)) => Some(span.file),
+            _ => None,
+        }
+    }
+}
+
+/// Result of a stage that can fail with located errors.
+pub type SourceResult<T> = Result<T, Vec<Diagnostic>>;
+
+/// Collects the diagnostics of a run, in the order they were found.
+#[derive(Debug, Default)]
+pub struct Sink {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Sink {
+    /// An empty sink.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Records several diagnostics.
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+    }
+
+    /// Whether any error was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// The recorded diagnostics.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Takes the recorded diagnostics out.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}
+
+/// Edit distance between two short strings, to suggest the key a user meant.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, c)| d > 0 && d <= (c.chars().count() / 3).max(1))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        assert_eq!(edit_distance("titel", "title"), 2);
+        assert_eq!(
+            closest("titel", ["title", "subtitle", "authors"]),
+            Some("title")
+        );
+        assert_eq!(closest("author", ["title", "authors"]), Some("authors"));
+        assert_eq!(closest("zzz", ["title", "authors"]), None);
+    }
+}

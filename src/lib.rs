@@ -1,0 +1,147 @@
+//! quire typesets a book of Markdown chapters into an EPUB 3 and a print PDF.
+//!
+//! # Bird's-eye view
+//!
+//! ```text
+//! book.toml + chapters/*.md ──load──> Loaded (Config + chapter texts in a SourceMap)
+//!       ──markdown──> model::Book (metadata, chapters, blocks, inlines, footnotes, sources)
+//!       ──epub──> book.epub        (issue 3: not yet written)
+//!       ──typeset──> frames ──pdf──> book.pdf   (issues 4–5: not yet written)
+//! ```
+//!
+//! [`compile`] runs the stages in order, one call each; the CLI calls it and
+//! then the writers.
+//!
+//! # Code map
+//!
+//! - `main.rs`: the binary; hands over to `cli::run` and exits with its code.
+//! - `cli/`: the only place that knows clap, terminals, exit codes and how
+//!   diagnostics look on screen; one file per subcommand (`build`, `check`,
+//!   `init`) plus `diagnostics.rs` (rendering).
+//! - [`world`]: the [`World`](world::World) trait (files, listings, timestamp)
+//!   and `SystemWorld`; [`BookPath`](world::BookPath), a path proven to stay
+//!   inside the book.
+//! - [`source`]: source files, [`Span`](source::Span)s, line/column lookup.
+//! - [`diag`]: [`Diagnostic`](diag::Diagnostic) (severity, code, message,
+//!   location, hints) and the [`Sink`](diag::Sink) warnings go into.
+//! - [`config`]: `book.toml` → typed [`Config`](config::Config).
+//! - [`load`]: reads `book.toml` and the chapters through the world.
+//! - [`markdown`]: one chapter's Markdown → [`model::Chapter`].
+//! - [`model`]: the semantic book, defined once.
+//!
+//! # Invariants
+//!
+//! - **Only `cli/` and `world::SystemWorld` touch the file system**; the
+//!   engine sees the book through [`World`](world::World), and no path it is
+//!   given can leave the book folder.
+//! - **Parsing never fails on content**: `markdown` warns and goes on; errors
+//!   are for configuration and files (what stops an edition).
+//! - **Every model node carries a span** (file + byte range), so any later
+//!   stage can point at the source.
+//! - **`epub/` will see only the model; `pdf/` only positioned frames**;
+//!   neither knows Markdown.
+//! - **Output is a pure function of the inputs**: no clock (the timestamp
+//!   comes from `SOURCE_DATE_EPOCH` through the world), no random ids, no
+//!   hash-map order in anything emitted.
+//! - No global mutable state; no `unsafe`.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod config;
+pub mod diag;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod source;
+pub mod world;
+
+use diag::{Diagnostic, Sink};
+use model::Book;
+use source::SourceMap;
+use world::World;
+
+/// The result of reading a book: the model when it could be built, every
+/// diagnostic, and the sources they point into.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The book, unless an error stopped it.
+    pub book: Option<Book>,
+    /// Every diagnostic, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files the diagnostics point into.
+    pub sources: SourceMap,
+    /// The parsed configuration, when `book.toml` could be read.
+    pub config: Option<config::Config>,
+}
+
+impl Compiled {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == diag::Severity::Error)
+    }
+}
+
+/// Sorts diagnostics by file (in load order) and position; those without a
+/// span come first. The sort is stable, so ties keep the order found.
+fn in_source_order(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by_key(|d| match &d.location {
+        Some(diag::Location::Span(span)) => (1, span.file.0, span.start),
+        _ => (0, 0, 0),
+    });
+    diagnostics
+}
+
+/// Reads and parses a book: the pipeline up to the model.
+pub fn compile(world: &dyn World) -> Compiled {
+    let mut sources = SourceMap::new();
+    let mut sink = Sink::new();
+
+    // book.toml + chapter files → config and texts.
+    let Some(loaded) = load::load(world, &mut sources, &mut sink) else {
+        return Compiled {
+            book: None,
+            diagnostics: in_source_order(sink.into_vec()),
+            sources,
+            config: None,
+        };
+    };
+
+    // Each chapter's Markdown → model.
+    let mut slugs = Vec::new();
+    let mut chapters = Vec::with_capacity(loaded.chapters.len());
+    for file in &loaded.chapters {
+        let slug = markdown::chapter_slug(&file.path, &mut slugs);
+        let parsed = markdown::parse(
+            sources.get(file.file),
+            file.file,
+            file.path.clone(),
+            slug,
+            &mut sink,
+        );
+        if let (Some(path), Some(span)) = (
+            parsed.chapter.source.as_ref().and_then(|s| s.file.as_ref()),
+            parsed.source_file_span,
+        ) && !world.exists(path)
+        {
+            sink.push(
+                Diagnostic::warning("source-file-missing", format!("source file `{path}` does not exist"))
+                    .at(span)
+                    .hint("keep the saved original in the book folder so the source appendix can record it"),
+            );
+        }
+        chapters.push(parsed.chapter);
+    }
+
+    let meta = loaded.config.book.metadata();
+    let book = Book { meta, chapters };
+    let errors = sink.has_errors();
+    Compiled {
+        book: (!errors).then_some(book),
+        diagnostics: in_source_order(sink.into_vec()),
+        sources,
+        config: Some(loaded.config),
+    }
+}

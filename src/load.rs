@@ -1,0 +1,204 @@
+//! Load: find and read a book's files through the [`World`].
+//!
+//! **In:** a world rooted at the book folder. **Out:** the parsed
+//! [`Config`] and the chapter files in reading order, their text decoded
+//! into the [`SourceMap`]; errors for what stops the build (no or bad
+//! `book.toml`, a chapter that is missing, unreadable, not UTF-8 or outside
+//! the book, font or cover files that do not exist). **Must not:** parse
+//! Markdown or decide anything about content.
+
+use crate::config::{self, Config};
+use crate::diag::{Diagnostic, Sink};
+use crate::source::{FileId, SourceMap, Span};
+use crate::world::{BookPath, FileError, World};
+
+/// The configuration file's name.
+pub const CONFIG_FILE: &str = "book.toml";
+/// Where chapters are found when `book.toml` lists none.
+pub const CHAPTERS_DIR: &str = "chapters";
+
+/// A chapter file, read and decoded.
+#[derive(Debug, Clone)]
+pub struct ChapterFile {
+    /// Its path in the book.
+    pub path: BookPath,
+    /// Its text in the source map.
+    pub file: FileId,
+}
+
+/// What the loader found.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// `book.toml`, parsed.
+    pub config: Config,
+    /// `book.toml` in the source map.
+    pub config_file: FileId,
+    /// The chapters in reading order (those that could be read).
+    pub chapters: Vec<ChapterFile>,
+}
+
+/// Reads `book.toml` and the chapters. Returns `None` when the book cannot
+/// be read at all; other errors are in the sink.
+pub fn load(world: &dyn World, sources: &mut SourceMap, sink: &mut Sink) -> Option<Loaded> {
+    let config_path = BookPath::parse(CONFIG_FILE).expect("a valid path");
+    let bytes = match world.read(&config_path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            let mut diagnostic = Diagnostic::error(
+                "config-unreadable",
+                format!("cannot read {CONFIG_FILE}: {error}"),
+            )
+            .in_file(CONFIG_FILE);
+            if error == FileError::NotFound {
+                diagnostic =
+                    diagnostic.hint("is this a book folder? `quire init DIR` makes a new book");
+            }
+            sink.push(diagnostic);
+            return None;
+        }
+    };
+    let config_file = match decode(&config_path, bytes, sources) {
+        Ok(id) => id,
+        Err(diagnostic) => {
+            sink.push(diagnostic);
+            return None;
+        }
+    };
+    let config = match config::parse(sources.get(config_file).text(), config_file) {
+        Ok(config) => config,
+        Err(diagnostic) => {
+            sink.push(diagnostic);
+            return None;
+        }
+    };
+
+    let span_of = |range: std::ops::Range<usize>| Span::new(config_file, range);
+    let mut paths: Vec<(BookPath, Option<Span>)> = Vec::new();
+    match &config.book.chapters {
+        Some(listed) => {
+            for entry in listed {
+                let span = span_of(entry.span());
+                match BookPath::parse(entry.get_ref()) {
+                    Ok(path) if paths.iter().any(|(p, _)| *p == path) => sink.push(
+                        Diagnostic::error(
+                            "chapter-duplicate",
+                            format!("chapter `{path}` is listed twice"),
+                        )
+                        .at(span),
+                    ),
+                    Ok(path) => paths.push((path, Some(span))),
+                    Err(why) => sink.push(
+                        Diagnostic::error(
+                            "path-outside-book",
+                            format!("chapter `{}` refused: {why}", entry.get_ref()),
+                        )
+                        .at(span),
+                    ),
+                }
+            }
+        }
+        None => {
+            let dir = BookPath::parse(CHAPTERS_DIR).expect("a valid path");
+            match world.list(Some(&dir)) {
+                Ok(names) => {
+                    for name in names.iter().filter(|n| n.ends_with(".md")) {
+                        paths.push((dir.join(name).expect("a file name in the folder"), None));
+                    }
+                }
+                Err(FileError::NotFound) => {}
+                Err(error) => sink.push(
+                    Diagnostic::error(
+                        "chapters-unreadable",
+                        format!("cannot list {CHAPTERS_DIR}/: {error}"),
+                    )
+                    .in_file(CHAPTERS_DIR),
+                ),
+            }
+        }
+    }
+    if paths.is_empty() && !sink.has_errors() {
+        sink.push(
+            Diagnostic::error("book-empty", "the book has no chapters")
+                .at(Span::new(config_file, 0..0))
+                .hint(format!(
+                    "add Markdown files to {CHAPTERS_DIR}/, or list them in `chapters` under [book]"
+                )),
+        );
+    }
+
+    let mut chapters = Vec::new();
+    for (path, span) in paths {
+        match world.read(&path) {
+            Ok(bytes) => match decode(&path, bytes, sources) {
+                Ok(file) => chapters.push(ChapterFile { path, file }),
+                Err(diagnostic) => sink.push(diagnostic),
+            },
+            Err(error) => {
+                let diagnostic = Diagnostic::error(
+                    "chapter-unreadable",
+                    format!("cannot read chapter `{path}`: {error}"),
+                );
+                sink.push(match span {
+                    Some(span) => diagnostic.at(span),
+                    None => diagnostic.in_file(path.as_str()),
+                });
+            }
+        }
+    }
+
+    let fonts = config.pdf.fonts.files.iter().map(|f| ("font", f));
+    let cover = config.epub.cover.iter().map(|f| ("cover image", f));
+    for (what, entry) in fonts.chain(cover) {
+        let span = span_of(entry.span());
+        match BookPath::parse(entry.get_ref()) {
+            Ok(path) if world.exists(&path) => {}
+            Ok(path) => sink.push(
+                Diagnostic::error(
+                    "file-missing",
+                    format!("{what} `{path}` does not exist in the book folder"),
+                )
+                .at(span),
+            ),
+            Err(why) => sink.push(
+                Diagnostic::error(
+                    "path-outside-book",
+                    format!("{what} `{}` refused: {why}", entry.get_ref()),
+                )
+                .at(span),
+            ),
+        }
+    }
+
+    Some(Loaded {
+        config,
+        config_file,
+        chapters,
+    })
+}
+
+/// Decodes a file as UTF-8 (dropping a byte-order mark) into the source map.
+/// Invalid UTF-8 is an error at the first bad byte; the file is still added
+/// (lossily) so the error can show the line.
+fn decode(
+    path: &BookPath,
+    mut bytes: Vec<u8>,
+    sources: &mut SourceMap,
+) -> Result<FileId, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(sources.add(path.as_str(), text)),
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let id = sources.add(path.as_str(), text);
+            Err(Diagnostic::error(
+                "file-invalid-utf8",
+                format!("`{path}` is not valid UTF-8: invalid byte at offset {offset}"),
+            )
+            .at(Span::new(id, offset..offset + 1))
+            .hint("save the file as UTF-8"))
+        }
+    }
+}

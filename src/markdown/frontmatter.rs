@@ -1,0 +1,184 @@
+//! A chapter's YAML front matter: `title`, `lang` and the `source` record.
+
+use serde::Deserialize;
+use serde_saphyr::{Location, Spanned};
+
+use crate::config::LanguageTag;
+use crate::diag::{Diagnostic, closest};
+use crate::model::SourceRecord;
+use crate::source::{FileId, SourceFile, Span};
+use crate::world::BookPath;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    title: Option<String>,
+    lang: Option<Spanned<String>>,
+    source: Option<RawSource>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    title: Option<String>,
+    url: Option<String>,
+    site: Option<String>,
+    author: Option<String>,
+    publisher: Option<String>,
+    published: Option<String>,
+    accessed: Option<String>,
+    rights: Option<String>,
+    file: Option<Spanned<String>>,
+    notes: Option<String>,
+}
+
+const KEYS: &[&str] = &[
+    "title",
+    "lang",
+    "source",
+    "url",
+    "site",
+    "author",
+    "publisher",
+    "published",
+    "accessed",
+    "rights",
+    "file",
+    "notes",
+];
+
+/// What a chapter's front matter says.
+#[derive(Debug, Default)]
+pub struct FrontMatter {
+    /// `title`.
+    pub title: Option<String>,
+    /// `lang`, checked.
+    pub lang: Option<String>,
+    /// `source`, with `file` checked to stay in the book.
+    pub source: Option<SourceRecord>,
+    /// Where `source.file` is written, to point at when the file is missing.
+    pub source_file_span: Option<Span>,
+}
+
+/// Parses the YAML that starts at byte `start` of `file`. Problems are errors
+/// (front matter is configuration), but parsing of the chapter goes on.
+pub fn parse(
+    file: &SourceFile,
+    id: FileId,
+    start: usize,
+    yaml: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let base = file.line_col(start);
+    // Turns a location inside the YAML into a span of the chapter file.
+    let span_at = |loc: &Location, len: usize| {
+        let line = base.line + loc.line().max(1) as usize - 1;
+        let column = loc.column().max(1) as usize
+            + if line == base.line {
+                base.column - 1
+            } else {
+                0
+            };
+        let offset = file.offset_of(line, column);
+        Span::new(id, offset..offset + len)
+    };
+    let raw: Raw = match serde_saphyr::from_str(yaml) {
+        Ok(raw) => raw,
+        Err(error) => {
+            let text = error.without_snippet().to_string();
+            let message = clean_message(&text);
+            let mut diagnostic =
+                Diagnostic::error("front-matter-invalid", format!("front matter: {message}"));
+            if let Some(loc) = error.location() {
+                diagnostic = diagnostic.at(span_at(&loc, 1));
+            }
+            if let Some(key) = message
+                .strip_prefix("unknown field `")
+                .and_then(|r| r.split('`').next())
+            {
+                diagnostic.code = "front-matter-unknown-key";
+                if let Some(suggestion) = closest(key, KEYS.iter().copied()) {
+                    diagnostic = diagnostic.hint(format!("did you mean `{suggestion}`?"));
+                }
+            }
+            errors.push(diagnostic);
+            return FrontMatter::default();
+        }
+    };
+
+    let mut out = FrontMatter {
+        title: raw.title,
+        ..FrontMatter::default()
+    };
+    if let Some(lang) = raw.lang {
+        match LanguageTag::parse(&lang.value) {
+            Ok(tag) => out.lang = Some(tag.0),
+            Err(message) => errors.push(
+                Diagnostic::error("front-matter-invalid", message)
+                    .at(span_at(&lang.referenced, lang.value.len())),
+            ),
+        }
+    }
+    if let Some(source) = raw.source {
+        let mut record = SourceRecord {
+            title: source.title,
+            url: source.url,
+            site: source.site,
+            author: source.author,
+            publisher: source.publisher,
+            published: source.published,
+            accessed: source.accessed,
+            rights: source.rights,
+            file: None,
+            notes: source.notes,
+        };
+        if let Some(path) = source.file {
+            let span = span_at(&path.referenced, path.value.len());
+            match BookPath::parse(&path.value) {
+                Ok(book_path) => {
+                    record.file = Some(book_path);
+                    out.source_file_span = Some(span);
+                }
+                Err(why) => errors.push(
+                    Diagnostic::error(
+                        "path-outside-book",
+                        format!("source file `{}` refused: {why}", path.value),
+                    )
+                    .at(span),
+                ),
+            }
+        }
+        out.source = Some(record);
+    }
+    out
+}
+
+/// serde-saphyr's message without its `error: line L column C: ` prefix.
+fn clean_message(text: &str) -> String {
+    let first = text.lines().next().unwrap_or(text);
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let first = match first.strip_prefix("line ") {
+        Some(rest) => rest.split_once(": ").map_or(rest, |(_, message)| message),
+        None => first,
+    };
+    let first = match first.rfind(" at line ") {
+        Some(at) if first[at..].contains(", column ") => &first[..at],
+        _ => first,
+    };
+    first.trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_location_prefix() {
+        assert_eq!(
+            clean_message(
+                "error: line 3 column 1: unknown field `x`, expected one of a at line 2, column 1\n --> x"
+            ),
+            "unknown field `x`, expected one of a"
+        );
+    }
+}

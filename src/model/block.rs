@@ -1,0 +1,111 @@
+//! Block content: what a chapter or a footnote is made of.
+
+use super::Inline;
+use crate::source::Span;
+
+/// A block with the span it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// What it is.
+    pub kind: BlockKind,
+    /// Where it came from.
+    pub span: Span,
+}
+
+/// The kinds of block content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BlockKind {
+    /// A paragraph of running text.
+    Paragraph(Vec<Inline>),
+    /// A section heading (`##` and deeper; the chapter's `#` is `Chapter::heading`).
+    Heading(Heading),
+    /// A block quotation.
+    Quote(Vec<Block>),
+    /// An ordered or unordered list.
+    List(List),
+    /// Preformatted code.
+    Code(CodeBlock),
+    /// A thematic break (`***`).
+    Rule,
+    /// A table.
+    Table(Table),
+    /// An image standing alone in its paragraph: a figure.
+    Image(Image),
+    /// Raw HTML, as written; writers must sanitise or drop it.
+    Html(String),
+}
+
+/// A heading with its anchor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    /// 1 for `#`, up to 6.
+    pub level: u8,
+    /// Anchor unique within the chapter: `{#id}` when given, else a slug of the text.
+    pub id: String,
+    /// The heading text.
+    pub content: Vec<Inline>,
+}
+
+/// A list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    /// The first number of an ordered list; `None` for a bulleted list.
+    pub start: Option<u64>,
+    /// Whether items are set without space between them.
+    pub tight: bool,
+    /// The items.
+    pub items: Vec<ListItem>,
+}
+
+/// One list item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    /// `Some(done)` for a task-list item (`[ ]` / `[x]`).
+    pub task: Option<bool>,
+    /// The item's content.
+    pub blocks: Vec<Block>,
+}
+
+/// A code block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeBlock {
+    /// The info string's first word (`rust` in ```` ```rust ````).
+    pub lang: Option<String>,
+    /// The code, with its line ends.
+    pub text: String,
+}
+
+/// Column alignment of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Not specified.
+    None,
+    /// `:--`
+    Left,
+    /// `:-:`
+    Center,
+    /// `--:`
+    Right,
+}
+
+/// A table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Alignment per column.
+    pub align: Vec<Align>,
+    /// Header cells.
+    pub head: Vec<Vec<Inline>>,
+    /// Body rows of cells.
+    pub rows: Vec<Vec<Vec<Inline>>>,
+}
+
+/// A figure image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    /// Path or URL, as written.
+    pub src: String,
+    /// Alternative text (plain).
+    pub alt: String,
+    /// Optional title (caption).
+    pub title: Option<String>,
+}
