@@ -146,24 +146,30 @@ impl Sink {
     }
 }
 
-/// Edit distance between two short strings, to suggest the key a user meant.
+/// Edit distance between two short strings (insertions, deletions,
+/// substitutions and swaps of neighbours each cost one), to suggest the key a
+/// user meant.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == cb {
-                prev
-            } else {
-                1 + prev.min(cur).min(row[j])
-            };
-            prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
@@ -182,7 +188,8 @@ mod tests {
 
     #[test]
     fn suggests_close_keys_only() {
-        assert_eq!(edit_distance("titel", "title"), 2);
+        assert_eq!(edit_distance("titel", "title"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(
             closest("titel", ["title", "subtitle", "authors"]),
             Some("title")
