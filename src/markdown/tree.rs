@@ -436,11 +436,10 @@ impl<'a> Builder<'a> {
             }
             Kind::TableCell => {
                 self.check_undefined_refs(&frame.inlines);
-                match self.stack.last_mut().map(|f| &mut f.kind) {
-                    Some(Kind::TableHead { cells } | Kind::TableRow { cells }) => {
-                        cells.push(frame.inlines)
-                    }
-                    _ => {}
+                if let Some(Kind::TableHead { cells } | Kind::TableRow { cells }) =
+                    self.stack.last_mut().map(|f| &mut f.kind)
+                {
+                    cells.push(frame.inlines);
                 }
             }
             Kind::Emph => self.push_inline(Inline {
