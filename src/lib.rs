@@ -50,11 +50,13 @@
 
 pub mod config;
 pub mod diag;
+pub mod epub;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod source;
 pub mod world;
+pub mod xml;
 
 use diag::{Diagnostic, Sink};
 use model::Book;

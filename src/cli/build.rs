@@ -1,10 +1,11 @@
 //! `quire build`: run the pipeline and write the editions.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
+use quire::epub::{self, EpubOptions, Templates};
 
-use super::{Context, EXIT_BOOK_ERRORS, EXIT_OK};
+use super::{Context, EXIT_BOOK_ERRORS, EXIT_OK, fail};
 
 /// Arguments of `quire build`.
 #[derive(Debug, clap::Args)]
@@ -38,28 +39,75 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
         return EXIT_BOOK_ERRORS;
     }
     let book = compiled.book.as_ref().expect("no errors, so a book");
+    let config = compiled.config.as_ref().expect("a book, so a config");
     let out = args.out.unwrap_or_else(|| dir.join("out"));
     let wants = |f: Format| args.format == f || args.format == Format::All;
-    let mut skipped = Vec::new();
+    let timestamp = match super::timestamp() {
+        Ok(timestamp) => timestamp,
+        Err(message) => return fail(message),
+    };
+
+    // Make every edition in memory first, so a failure writes nothing.
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut warnings = Vec::new();
     if wants(Format::Epub) {
-        skipped.push(format!(
-            "{}.epub (the EPUB writer is not built yet)",
-            book.meta.slug
+        let options = EpubOptions {
+            numbering: config.epub.footnote_numbering,
+            timestamp,
+        };
+        match epub::export(book, &options, &Templates::default()) {
+            Ok(epub) => {
+                warnings.extend(epub.warnings);
+                files.push((out.join(format!("{}.epub", book.meta.slug)), epub.bytes));
+            }
+            Err(error) => {
+                super::diagnostics::print(&[error], &compiled.sources, context.format);
+                return EXIT_BOOK_ERRORS;
+            }
+        }
+    }
+    super::diagnostics::print(&warnings, &compiled.sources, context.format);
+
+    if let Err(error) = std::fs::create_dir_all(&out) {
+        return fail(format!(
+            "cannot create output folder {}: {error}",
+            out.display()
         ));
+    }
+    for (path, bytes) in &files {
+        if let Err(error) = write_atomically(path, bytes) {
+            return fail(format!("cannot write {}: {error}", path.display()));
+        }
+        context.say(&format!("wrote {} ({})", path.display(), size(bytes.len())));
     }
     if wants(Format::Pdf) {
-        skipped.push(format!(
-            "{}.pdf (the PDF typesetter is not built yet)",
-            book.meta.slug
+        context.say(&format!(
+            "not written: {} (the PDF typesetter is not built yet)",
+            out.join(format!("{}.pdf", book.meta.slug)).display()
         ));
     }
-    context.say(&format!(
-        "read {}: {} chapters",
-        dir.display(),
-        book.chapters.len()
-    ));
-    for what in &skipped {
-        context.say(&format!("not written: {}/{what}", out.display()));
-    }
     EXIT_OK
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it into
+/// place: readers see the old file or the new one, never half of one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("edition");
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+fn size(bytes: usize) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MB", bytes as f64 / (1 << 20) as f64)
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
 }

@@ -1,0 +1,351 @@
+//! Chapters → XHTML body markup, through the escaping [`XmlWriter`].
+//!
+//! Footnote calls become `<a epub:type="noteref" role="doc-noteref">`; the
+//! notes become `<aside epub:type="footnote" role="doc-footnote">` at the end
+//! of the chapter, each beginning with its back-link (Kindle wants the link
+//! first), so reading systems show them as pop-ups and others as a list.
+
+use crate::diag::Diagnostic;
+use crate::model::{Align, Block, BlockKind, Book, Chapter, FootnoteNumbering, Inline, InlineKind};
+use crate::xml::XmlWriter;
+
+/// Renders what the chapter's `<body>` holds.
+pub struct ChapterWriter<'a> {
+    book: &'a Book,
+    index: usize,
+    numbering: FootnoteNumbering,
+    /// How many calls of each note were written so far.
+    calls: Vec<usize>,
+    /// Problems found (raw HTML dropped, say).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl<'a> ChapterWriter<'a> {
+    /// A writer for chapter `index` of `book`.
+    pub fn new(book: &'a Book, index: usize, numbering: FootnoteNumbering) -> Self {
+        let notes = book.chapters[index].footnotes.len();
+        ChapterWriter {
+            book,
+            index,
+            numbering,
+            calls: vec![0; notes],
+            warnings: Vec::new(),
+        }
+    }
+
+    fn chapter(&self) -> &'a Chapter {
+        &self.book.chapters[self.index]
+    }
+
+    fn number(&self, note: usize) -> usize {
+        self.book.footnote_number(self.index, note, self.numbering)
+    }
+
+    /// The whole chapter: a `<section>` with its head, body and notes.
+    pub fn write(&mut self, w: &mut XmlWriter) {
+        let chapter = self.chapter();
+        w.start("section")
+            .attr("id", &chapter.slug)
+            .attr("epub:type", "chapter")
+            .attr("role", "doc-chapter");
+        if let Some(lang) = &chapter.lang {
+            w.attr("lang", lang).attr("xml:lang", lang);
+        }
+        w.newline();
+        match &chapter.heading {
+            Some(heading) => {
+                w.start("h1").attr("id", &heading.id);
+                self.inlines(w, &heading.content);
+                w.end();
+            }
+            None => {
+                w.start("h1").text(&chapter.title).end();
+            }
+        }
+        w.newline();
+        self.blocks(w, &chapter.blocks);
+        if !chapter.footnotes.is_empty() {
+            self.notes(w);
+        }
+        w.end().newline();
+    }
+
+    fn notes(&mut self, w: &mut XmlWriter) {
+        let chapter = self.chapter();
+        w.start("section")
+            .attr("class", "footnotes")
+            .attr("aria-label", "Notes")
+            .newline();
+        for (index, note) in chapter.footnotes.iter().enumerate() {
+            let number = self.number(index).to_string();
+            w.start("aside")
+                .attr("epub:type", "footnote")
+                .attr("role", "doc-footnote")
+                .attr("id", &format!("fn-{number}"))
+                .newline();
+            let backlink = |w: &mut XmlWriter| {
+                w.start("a")
+                    .attr("href", &format!("#fnref-{number}"))
+                    .attr("role", "doc-backlink")
+                    .attr("class", "note-number")
+                    .text(&number)
+                    .end()
+                    .text(" ");
+            };
+            match note.blocks.split_first() {
+                Some((
+                    Block {
+                        kind: BlockKind::Paragraph(inlines),
+                        ..
+                    },
+                    rest,
+                )) => {
+                    w.start("p");
+                    backlink(w);
+                    self.inlines(w, inlines);
+                    w.end().newline();
+                    self.blocks(w, rest);
+                }
+                _ => {
+                    w.start("p");
+                    backlink(w);
+                    w.end().newline();
+                    self.blocks(w, &note.blocks);
+                }
+            }
+            w.end().newline();
+        }
+        w.end().newline();
+    }
+
+    fn blocks(&mut self, w: &mut XmlWriter, blocks: &[Block]) {
+        for block in blocks {
+            self.block(w, block);
+        }
+    }
+
+    fn block(&mut self, w: &mut XmlWriter, block: &Block) {
+        match &block.kind {
+            BlockKind::Paragraph(inlines) => {
+                w.start("p");
+                self.inlines(w, inlines);
+                w.end();
+            }
+            BlockKind::Heading(heading) => {
+                let tag = match heading.level {
+                    1 | 2 => "h2",
+                    3 => "h3",
+                    4 => "h4",
+                    5 => "h5",
+                    _ => "h6",
+                };
+                w.start(tag).attr("id", &heading.id);
+                self.inlines(w, &heading.content);
+                w.end();
+            }
+            BlockKind::Quote(blocks) => {
+                w.start("blockquote").newline();
+                self.blocks(w, blocks);
+                w.end();
+            }
+            BlockKind::List(list) => {
+                match list.start {
+                    Some(start) => {
+                        w.start("ol");
+                        if start != 1 {
+                            w.attr("start", &start.to_string());
+                        }
+                    }
+                    None => {
+                        w.start("ul");
+                    }
+                }
+                if list.items.iter().any(|i| i.task.is_some()) {
+                    w.attr("class", "tasks");
+                }
+                w.newline();
+                for item in &list.items {
+                    w.start("li");
+                    if let Some(done) = item.task {
+                        let (mark, label) = if done {
+                            ("☑", "done")
+                        } else {
+                            ("☐", "not done")
+                        };
+                        w.start("span")
+                            .attr("class", "task")
+                            .attr("role", "img")
+                            .attr("aria-label", label);
+                        w.text(mark).end().text(" ");
+                    }
+                    // A tight item's single paragraph is written without <p>.
+                    match item.blocks.as_slice() {
+                        [
+                            Block {
+                                kind: BlockKind::Paragraph(inlines),
+                                ..
+                            },
+                        ] if list.tight => {
+                            self.inlines(w, inlines);
+                        }
+                        blocks => self.blocks(w, blocks),
+                    }
+                    w.end().newline();
+                }
+                w.end();
+            }
+            BlockKind::Code(code) => {
+                w.start("pre").start("code");
+                if let Some(lang) = &code.lang {
+                    w.attr("class", &format!("language-{lang}"));
+                }
+                w.text(code.text.strip_suffix('\n').unwrap_or(&code.text))
+                    .end()
+                    .end();
+            }
+            BlockKind::Rule => {
+                w.start("hr").end();
+            }
+            BlockKind::Table(table) => {
+                let class = |column: usize| match table.align.get(column) {
+                    Some(Align::Left) => Some("left"),
+                    Some(Align::Center) => Some("center"),
+                    Some(Align::Right) => Some("right"),
+                    _ => None,
+                };
+                w.start("table").newline();
+                if !table.head.is_empty() {
+                    w.start("thead").start("tr");
+                    for (column, cell) in table.head.iter().enumerate() {
+                        w.start("th").attr("scope", "col");
+                        if let Some(class) = class(column) {
+                            w.attr("class", class);
+                        }
+                        self.inlines(w, cell);
+                        w.end();
+                    }
+                    w.end().end().newline();
+                }
+                w.start("tbody").newline();
+                for row in &table.rows {
+                    w.start("tr");
+                    for (column, cell) in row.iter().enumerate() {
+                        w.start("td");
+                        if let Some(class) = class(column) {
+                            w.attr("class", class);
+                        }
+                        self.inlines(w, cell);
+                        w.end();
+                    }
+                    w.end().newline();
+                }
+                w.end().end();
+            }
+            BlockKind::Image(image) => {
+                // Images are carried into the EPUB by a later change; until
+                // then the figure keeps its alternative text in the flow.
+                w.start("p")
+                    .attr("class", "figure-missing")
+                    .text(&image.alt)
+                    .end();
+                self.warnings.push(
+                    Diagnostic::warning(
+                        "image-not-embedded",
+                        format!("image `{}` is not embedded yet", image.src),
+                    )
+                    .at(block.span),
+                );
+            }
+            BlockKind::Html(_) => {
+                self.warnings.push(
+                    Diagnostic::warning("html-dropped", "raw HTML is left out of the EPUB")
+                        .at(block.span)
+                        .hint("write it in Markdown instead"),
+                );
+            }
+        }
+        w.newline();
+    }
+
+    fn inlines(&mut self, w: &mut XmlWriter, inlines: &[Inline]) {
+        for inline in inlines {
+            self.inline(w, inline);
+        }
+    }
+
+    fn inline(&mut self, w: &mut XmlWriter, inline: &Inline) {
+        match &inline.kind {
+            InlineKind::Text(text) => {
+                w.text(text);
+            }
+            InlineKind::Emph(children) => {
+                w.start("em");
+                self.inlines(w, children);
+                w.end();
+            }
+            InlineKind::Strong(children) => {
+                w.start("strong");
+                self.inlines(w, children);
+                w.end();
+            }
+            InlineKind::Strike(children) => {
+                w.start("del");
+                self.inlines(w, children);
+                w.end();
+            }
+            InlineKind::Code(code) => {
+                w.element("code", code);
+            }
+            InlineKind::Link {
+                url,
+                title,
+                content,
+            } => {
+                w.start("a").attr("href", url);
+                if let Some(title) = title {
+                    w.attr("title", title);
+                }
+                self.inlines(w, content);
+                w.end();
+            }
+            InlineKind::Image { src, alt, .. } => {
+                w.text(alt);
+                self.warnings.push(
+                    Diagnostic::warning(
+                        "image-not-embedded",
+                        format!("image `{src}` is not embedded yet"),
+                    )
+                    .at(inline.span),
+                );
+            }
+            InlineKind::FootnoteRef(note) => {
+                let number = self.number(*note);
+                self.calls[*note] += 1;
+                let id = match self.calls[*note] {
+                    1 => format!("fnref-{number}"),
+                    n => format!("fnref-{number}-{n}"),
+                };
+                w.start("a")
+                    .attr("epub:type", "noteref")
+                    .attr("role", "doc-noteref")
+                    .attr("href", &format!("#fn-{number}"))
+                    .attr("id", &id)
+                    .text(&number.to_string())
+                    .end();
+            }
+            InlineKind::LineBreak => {
+                w.start("br").end().newline();
+            }
+            InlineKind::SoftBreak => {
+                w.text("\n");
+            }
+            InlineKind::Html(_) => {
+                self.warnings.push(
+                    Diagnostic::warning("html-dropped", "raw HTML is left out of the EPUB")
+                        .at(inline.span)
+                        .hint("write it in Markdown instead"),
+                );
+            }
+        }
+    }
+}
