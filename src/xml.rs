@@ -131,6 +131,13 @@ pub fn escape_into(text: &str, attribute: bool, out: &mut String) {
     }
 }
 
+/// Escapes a value for an XML attribute (also safe in text content).
+pub fn escape_attribute(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(text, true, &mut out);
+    out
+}
+
 /// Escapes text for XML (text content).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

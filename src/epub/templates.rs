@@ -29,6 +29,19 @@ impl Templates {
     pub fn new(page: String, css: String) -> Result<Self, Diagnostic> {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::Html);
+        // XML escaping (quire's own escaper) for every value that is not
+        // already safe markup; MiniJinja's HTML escaper would also turn `/`
+        // into `&#x2f;`, valid but needlessly unreadable.
+        env.set_formatter(|out, _state, value| {
+            if value.is_safe() || value.is_none() || value.is_undefined() {
+                if !value.is_none() && !value.is_undefined() {
+                    out.write_str(&value.to_string())?;
+                }
+            } else {
+                out.write_str(&crate::xml::escape_attribute(&value.to_string()))?;
+            }
+            Ok(())
+        });
         env.add_template_owned("page.xhtml", page).map_err(|e| {
             Diagnostic::error(
                 "template-invalid",
