@@ -5,12 +5,13 @@
 //! ```text
 //! book.toml + chapters/*.md ──load──> Loaded (Config + chapter texts in a SourceMap)
 //!       ──markdown──> model::Book (metadata, chapters, blocks, inlines, footnotes, sources)
-//!       ──epub──> book.epub        (issue 3: not yet written)
+//!       ──epub──> book.epub
 //!       ──typeset──> frames ──pdf──> book.pdf   (issues 4–5: not yet written)
 //! ```
 //!
-//! [`compile`] runs the stages in order, one call each; the CLI calls it and
-//! then the writers.
+//! [`compile`] runs the stages up to the model, one call each; [`render`]
+//! runs the writers in memory. The CLI calls both, prints the diagnostics
+//! once, and only then writes files.
 //!
 //! # Code map
 //!
@@ -28,6 +29,9 @@
 //! - [`load`]: reads `book.toml` and the chapters through the world.
 //! - [`markdown`]: one chapter's Markdown → [`model::Chapter`].
 //! - [`model`]: the semantic book, defined once.
+//! - [`epub`]: model → EPUB 3 bytes (XHTML through [`xml`], templates,
+//!   OPF/nav/NCX, deterministic zip). Never sees Markdown or the disk.
+//! - [`xml`]: the escaping XML writer every XHTML/OPF/SVG byte goes through.
 //!
 //! # Invariants
 //!
@@ -38,7 +42,7 @@
 //!   are for configuration and files (what stops an edition).
 //! - **Every model node carries a span** (file + byte range), so any later
 //!   stage can point at the source.
-//! - **`epub/` will see only the model; `pdf/` only positioned frames**;
+//! - **`epub/` sees only the model; `pdf/` will see only positioned frames**;
 //!   neither knows Markdown.
 //! - **Output is a pure function of the inputs**: no clock (the timestamp
 //!   comes from `SOURCE_DATE_EPOCH` through the world), no random ids, no
@@ -75,6 +79,8 @@ pub struct Compiled {
     pub sources: SourceMap,
     /// The parsed configuration, when `book.toml` could be read.
     pub config: Option<config::Config>,
+    /// The build timestamp the world gave (`SOURCE_DATE_EPOCH`).
+    pub timestamp: Option<i64>,
 }
 
 impl Compiled {
@@ -108,6 +114,7 @@ pub fn compile(world: &dyn World) -> Compiled {
             diagnostics: in_source_order(sink.into_vec()),
             sources,
             config: None,
+            timestamp: world.timestamp(),
         };
     };
 
@@ -145,5 +152,67 @@ pub fn compile(world: &dyn World) -> Compiled {
         diagnostics: in_source_order(sink.into_vec()),
         sources,
         config: Some(loaded.config),
+        timestamp: world.timestamp(),
+    }
+}
+
+/// The editions quire can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// The EPUB 3 e-book.
+    Epub,
+    /// The print PDF.
+    Pdf,
+}
+
+/// One finished output file.
+#[derive(Debug)]
+pub struct Output {
+    /// Which edition.
+    pub edition: Edition,
+    /// File name (`<slug>.epub`).
+    pub name: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Renders the requested editions of a compiled book in memory; their
+/// warnings and errors join `compiled.diagnostics`. Editions that cannot be
+/// made yet (the PDF) are left out of the result. Nothing when the book has
+/// errors.
+pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
+    let (Some(book), Some(config)) = (&compiled.book, &compiled.config) else {
+        return Vec::new();
+    };
+    let mut outputs = Vec::new();
+    let mut found = Vec::new();
+    for edition in editions {
+        match edition {
+            Edition::Epub => {
+                let options = epub::EpubOptions {
+                    numbering: config.epub.footnote_numbering,
+                    timestamp: compiled.timestamp,
+                };
+                match epub::export(book, &options, &epub::Templates::default()) {
+                    Ok(epub) => {
+                        found.extend(epub.warnings);
+                        outputs.push(Output {
+                            edition: Edition::Epub,
+                            name: format!("{}.epub", book.meta.slug),
+                            bytes: epub.bytes,
+                        });
+                    }
+                    Err(error) => found.push(error),
+                }
+            }
+            Edition::Pdf => {}
+        }
+    }
+    compiled.diagnostics.append(&mut found);
+    compiled.diagnostics = in_source_order(std::mem::take(&mut compiled.diagnostics));
+    if compiled.has_errors() {
+        Vec::new()
+    } else {
+        outputs
     }
 }

@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use quire::epub::{self, EpubOptions, Templates};
+use quire::Edition;
 
-use super::{Context, EXIT_BOOK_ERRORS, EXIT_OK, fail};
+use super::{Context, EXIT_OK, fail};
 
 /// Arguments of `quire build`.
 #[derive(Debug, clap::Args)]
@@ -31,56 +31,36 @@ enum Format {
 /// Runs `build`.
 pub fn run(args: BuildArgs, context: &Context) -> i32 {
     let dir = super::book_dir(args.book_dir);
-    let compiled = match super::compile(&dir, context) {
-        Ok(compiled) => compiled,
+    let editions: &[Edition] = match args.format {
+        Format::Epub => &[Edition::Epub],
+        Format::Pdf => &[Edition::Pdf],
+        Format::All => &[Edition::Epub, Edition::Pdf],
+    };
+    // Every edition is made in memory first, so a failure writes nothing.
+    let (compiled, outputs) = match super::pipeline(&dir, editions, context) {
+        Ok(result) => result,
         Err(code) => return code,
     };
-    if compiled.has_errors() {
-        return EXIT_BOOK_ERRORS;
-    }
     let book = compiled.book.as_ref().expect("no errors, so a book");
-    let config = compiled.config.as_ref().expect("a book, so a config");
     let out = args.out.unwrap_or_else(|| dir.join("out"));
-    let wants = |f: Format| args.format == f || args.format == Format::All;
-    let timestamp = match super::timestamp() {
-        Ok(timestamp) => timestamp,
-        Err(message) => return fail(message),
-    };
-
-    // Make every edition in memory first, so a failure writes nothing.
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let mut warnings = Vec::new();
-    if wants(Format::Epub) {
-        let options = EpubOptions {
-            numbering: config.epub.footnote_numbering,
-            timestamp,
-        };
-        match epub::export(book, &options, &Templates::default()) {
-            Ok(epub) => {
-                warnings.extend(epub.warnings);
-                files.push((out.join(format!("{}.epub", book.meta.slug)), epub.bytes));
-            }
-            Err(error) => {
-                super::diagnostics::print(&[error], &compiled.sources, context.format);
-                return EXIT_BOOK_ERRORS;
-            }
-        }
-    }
-    super::diagnostics::print(&warnings, &compiled.sources, context.format);
-
     if let Err(error) = std::fs::create_dir_all(&out) {
         return fail(format!(
             "cannot create output folder {}: {error}",
             out.display()
         ));
     }
-    for (path, bytes) in &files {
-        if let Err(error) = write_atomically(path, bytes) {
+    for output in &outputs {
+        let path = out.join(&output.name);
+        if let Err(error) = write_atomically(&path, &output.bytes) {
             return fail(format!("cannot write {}: {error}", path.display()));
         }
-        context.say(&format!("wrote {} ({})", path.display(), size(bytes.len())));
+        context.say(&format!(
+            "wrote {} ({})",
+            path.display(),
+            size(output.bytes.len())
+        ));
     }
-    if wants(Format::Pdf) {
+    if editions.contains(&Edition::Pdf) && !outputs.iter().any(|o| o.edition == Edition::Pdf) {
         context.say(&format!(
             "not written: {} (the PDF typesetter is not built yet)",
             out.join(format!("{}.pdf", book.meta.slug)).display()

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use super::{Context, EXIT_BOOK_ERRORS, EXIT_OK};
+use quire::Edition;
+
+use super::{Context, EXIT_OK};
 
 /// Arguments of `quire check`.
 #[derive(Debug, clap::Args)]
@@ -14,13 +16,10 @@ pub struct CheckArgs {
 /// Runs `check`.
 pub fn run(args: CheckArgs, context: &Context) -> i32 {
     let dir = super::book_dir(args.book_dir);
-    let compiled = match super::compile(&dir, context) {
-        Ok(compiled) => compiled,
+    let compiled = match super::pipeline(&dir, &[Edition::Epub, Edition::Pdf], context) {
+        Ok((compiled, _outputs)) => compiled,
         Err(code) => return code,
     };
-    if compiled.has_errors() {
-        return EXIT_BOOK_ERRORS;
-    }
     let book = compiled.book.as_ref().expect("no errors, so a book");
     let notes: usize = book.chapters.iter().map(|c| c.footnotes.len()).sum();
     context.say(&format!(

@@ -137,9 +137,14 @@ fn timestamp() -> Result<Option<i64>, String> {
     }
 }
 
-/// Opens the book and runs the pipeline up to the model, printing every
-/// diagnostic. `Err` carries the exit code to return.
-fn compile(dir: &std::path::Path, context: &Context) -> Result<quire::Compiled, i32> {
+/// Opens the book, runs the whole pipeline in memory for `editions` and
+/// prints every diagnostic once. `Err` carries the exit code to return
+/// (usage/IO errors, or the book's errors).
+fn pipeline(
+    dir: &std::path::Path,
+    editions: &[quire::Edition],
+    context: &Context,
+) -> Result<(quire::Compiled, Vec<quire::Output>), i32> {
     let timestamp = timestamp().map_err(fail)?;
     let world = quire::world::SystemWorld::new(dir, timestamp).map_err(|error| {
         fail(format!(
@@ -147,7 +152,11 @@ fn compile(dir: &std::path::Path, context: &Context) -> Result<quire::Compiled, 
             dir.display()
         ))
     })?;
-    let compiled = quire::compile(&world);
+    let mut compiled = quire::compile(&world);
+    let outputs = quire::render(&mut compiled, editions);
     diagnostics::print(&compiled.diagnostics, &compiled.sources, context.format);
-    Ok(compiled)
+    if compiled.has_errors() {
+        return Err(EXIT_BOOK_ERRORS);
+    }
+    Ok((compiled, outputs))
 }
