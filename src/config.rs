@@ -319,7 +319,15 @@ impl Date {
             Some(_) => return Err(bad()),
             None => 1,
         };
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        let year: u32 = parts[0].parse().map_err(|_| bad())?;
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if !(1..=12).contains(&month) || !(1..=days).contains(&day) {
             return Err(bad());
         }
         Ok(Date(text.to_string()))
@@ -513,6 +521,9 @@ mod tests {
         assert_eq!(&text[span.range()], "\"english language\"");
         assert!(parse("[book]\ntitle = \"A\"\ndate = \"2020-13-01\"\n", FileId(0)).is_err());
         assert!(parse("[book]\ntitle = \"A\"\ndate = \"2020-09\"\n", FileId(0)).is_ok());
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(Date::parse("2023-02-29").is_err());
+        assert!(Date::parse("2024-04-31").is_err());
         assert!(
             parse(
                 "[pdf]\nfont-size = \"11\"\n[book]\ntitle = \"A\"\n",

@@ -133,7 +133,7 @@ pub fn compile(world: &dyn World) -> Compiled {
         if let (Some(path), Some(span)) = (
             parsed.chapter.source.as_ref().and_then(|s| s.file.as_ref()),
             parsed.source_file_span,
-        ) && !world.exists(path)
+        ) && world.probe(path).is_err()
         {
             sink.push(
                 Diagnostic::warning("source-file-missing", format!("source file `{path}` does not exist"))

@@ -134,10 +134,16 @@ pub fn load(world: &dyn World, sources: &mut SourceMap, sink: &mut Sink) -> Opti
                 Err(diagnostic) => sink.push(diagnostic),
             },
             Err(error) => {
-                let diagnostic = Diagnostic::error(
-                    "chapter-unreadable",
-                    format!("cannot read chapter `{path}`: {error}"),
-                );
+                let diagnostic = match error {
+                    FileError::Escapes => Diagnostic::error(
+                        "path-outside-book",
+                        format!("chapter `{path}` refused: {error}"),
+                    ),
+                    _ => Diagnostic::error(
+                        "chapter-unreadable",
+                        format!("cannot read chapter `{path}`: {error}"),
+                    ),
+                };
                 sink.push(match span {
                     Some(span) => diagnostic.at(span),
                     None => diagnostic.in_file(path.as_str()),
@@ -151,14 +157,30 @@ pub fn load(world: &dyn World, sources: &mut SourceMap, sink: &mut Sink) -> Opti
     for (what, entry) in fonts.chain(cover) {
         let span = span_of(entry.span());
         match BookPath::parse(entry.get_ref()) {
-            Ok(path) if world.exists(&path) => {}
-            Ok(path) => sink.push(
-                Diagnostic::error(
-                    "file-missing",
-                    format!("{what} `{path}` does not exist in the book folder"),
-                )
-                .at(span),
-            ),
+            Ok(path) => match world.probe(&path) {
+                Ok(()) => {}
+                Err(FileError::Escapes) => sink.push(
+                    Diagnostic::error(
+                        "path-outside-book",
+                        format!("{what} `{path}` refused: {}", FileError::Escapes),
+                    )
+                    .at(span),
+                ),
+                Err(FileError::NotFound) => sink.push(
+                    Diagnostic::error(
+                        "file-missing",
+                        format!("{what} `{path}` does not exist in the book folder"),
+                    )
+                    .at(span),
+                ),
+                Err(error) => sink.push(
+                    Diagnostic::error(
+                        "file-missing",
+                        format!("{what} `{path}` cannot be read: {error}"),
+                    )
+                    .at(span),
+                ),
+            },
             Err(why) => sink.push(
                 Diagnostic::error(
                     "path-outside-book",
@@ -184,7 +206,8 @@ fn decode(
     mut bytes: Vec<u8>,
     sources: &mut SourceMap,
 ) -> Result<FileId, Diagnostic> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    if bom {
         bytes.drain(..3);
     }
     match String::from_utf8(bytes) {
@@ -195,7 +218,11 @@ fn decode(
             let id = sources.add(path.as_str(), text);
             Err(Diagnostic::error(
                 "file-invalid-utf8",
-                format!("`{path}` is not valid UTF-8: invalid byte at offset {offset}"),
+                // The offset in the file as saved, byte-order mark included.
+                format!(
+                    "`{path}` is not valid UTF-8: invalid byte at offset {}",
+                    offset + if bom { 3 } else { 0 }
+                ),
             )
             .at(Span::new(id, offset..offset + 1))
             .hint("save the file as UTF-8"))

@@ -126,8 +126,8 @@ pub trait World: Sync {
     /// (`None` for the book folder itself), sorted by name.
     fn list(&self, dir: Option<&BookPath>) -> Result<Vec<String>, FileError>;
 
-    /// Whether a file exists (without reading it).
-    fn exists(&self, path: &BookPath) -> bool;
+    /// Whether a readable file is there (without reading it): `Ok`, or why not.
+    fn probe(&self, path: &BookPath) -> Result<(), FileError>;
 
     /// The build time as seconds since the Unix epoch, when fixed
     /// (`SOURCE_DATE_EPOCH`); `None` means "no timestamp": outputs then use the
@@ -206,8 +206,13 @@ impl World for SystemWorld {
         Ok(names)
     }
 
-    fn exists(&self, path: &BookPath) -> bool {
-        self.resolve(path).is_ok_and(|p| p.is_file())
+    fn probe(&self, path: &BookPath) -> Result<(), FileError> {
+        let real = self.resolve(path)?;
+        if real.is_dir() {
+            Err(FileError::IsDirectory)
+        } else {
+            Ok(())
+        }
     }
 
     fn timestamp(&self) -> Option<i64> {

@@ -80,7 +80,7 @@ pub fn parse(
                 0
             };
         let offset = file.offset_of(line, column);
-        Span::new(id, offset..offset + len)
+        Span::new(id, offset..offset + scalar_len(&file.text()[offset..], len))
     };
     let raw: Raw = match serde_saphyr::from_str(yaml) {
         Ok(raw) => raw,
@@ -114,7 +114,7 @@ pub fn parse(
         match LanguageTag::parse(&lang.value) {
             Ok(tag) => out.lang = Some(tag.0),
             Err(message) => errors.push(
-                Diagnostic::error("front-matter-invalid", message)
+                Diagnostic::error("front-matter-invalid", format!("front matter: {message}"))
                     .at(span_at(&lang.referenced, lang.value.len())),
             ),
         }
@@ -153,6 +153,31 @@ pub fn parse(
     out
 }
 
+/// The length in the source of a scalar starting at `text`: the whole
+/// quoted string when it is quoted, else `len` (the value's own length).
+fn scalar_len(text: &str, len: usize) -> usize {
+    let mut chars = text.char_indices();
+    let quote = match chars.next() {
+        Some((_, q @ ('"' | '\''))) => q,
+        _ => return len,
+    };
+    let mut escaped = false;
+    let mut chars = chars.peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\n' => break,
+            '\\' if quote == '"' && !escaped => escaped = true,
+            // In single quotes, a doubled quote is an escaped one.
+            '\'' if quote == '\'' && chars.peek().is_some_and(|&(_, next)| next == '\'') => {
+                chars.next();
+            }
+            c if c == quote && !escaped => return i + 1,
+            _ => escaped = false,
+        }
+    }
+    len
+}
+
 /// serde-saphyr's message without its `error: line L column C: ` prefix.
 fn clean_message(text: &str) -> String {
     let first = text.lines().next().unwrap_or(text);
@@ -171,6 +196,14 @@ fn clean_message(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_scalars_are_measured_in_the_source() {
+        assert_eq!(scalar_len("\"x y\"\nnext", 3), 5);
+        assert_eq!(scalar_len("'it''s'", 5), 7);
+        assert_eq!(scalar_len("\"a\\\"b\" rest", 3), 6);
+        assert_eq!(scalar_len("plain value", 11), 11);
+    }
 
     #[test]
     fn strips_location_prefix() {

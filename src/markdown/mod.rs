@@ -13,6 +13,8 @@ mod tree;
 
 use std::collections::HashMap;
 
+use unicase::UniCase;
+
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::config::slugify;
@@ -55,15 +57,24 @@ pub fn parse(
     let mut builder = tree::Builder::new(id, text);
     let mut front = frontmatter::FrontMatter::default();
     let mut errors = Vec::new();
+    // The YAML of the front matter may arrive in several text events (one
+    // per line with CRLF ends): gather it, then parse it once.
+    let mut metadata: Option<(usize, String)> = None;
     let mut in_metadata = false;
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match event {
-            Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
-            Event::Text(yaml) if in_metadata => {
-                front = frontmatter::parse(file, id, range.start, &yaml, &mut errors);
-            }
             Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
+            Event::End(TagEnd::MetadataBlock(_)) => {
+                in_metadata = false;
+                if let Some((start, yaml)) = metadata.take() {
+                    front = frontmatter::parse(file, id, start, &yaml, &mut errors);
+                }
+            }
+            Event::Text(yaml) if in_metadata => match &mut metadata {
+                Some((_, gathered)) => gathered.push_str(&yaml),
+                None => metadata = Some((range.start, yaml.into_string())),
+            },
             _ if in_metadata => {}
             event => builder.event(event, range),
         }
@@ -79,15 +90,15 @@ pub fn parse(
     sink.extend(warnings);
 
     // The footnotes, in the order of their first reference.
-    let by_label: HashMap<&str, usize> = references
+    let by_label: HashMap<&UniCase<String>, usize> = references
         .iter()
         .enumerate()
-        .map(|(index, (key, _))| (key.as_str(), index))
+        .map(|(index, (key, _))| (key, index))
         .collect();
     let mut slots: Vec<Option<Footnote>> = (0..references.len()).map(|_| None).collect();
     for definition in definitions {
         let key = tree::normalize_label(&definition.label);
-        match by_label.get(key.as_str()) {
+        match by_label.get(&key) {
             Some(&index) if slots[index].is_none() => slots[index] = Some(definition),
             Some(&index) => {
                 let first = slots[index]

@@ -6,7 +6,9 @@
 //! the model shallow enough to drop and walk recursively.
 
 use std::collections::HashMap;
+
 use std::ops::Range;
+use unicase::UniCase;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
 
@@ -37,18 +39,15 @@ pub struct Output {
     /// Every footnote definition, in document order (duplicates included).
     pub definitions: Vec<Footnote>,
     /// Referenced labels (normalised) → note index, and each note's first call.
-    pub references: Vec<(String, Reference)>,
+    pub references: Vec<(UniCase<String>, Reference)>,
     /// Problems found while building.
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Footnote labels match case-insensitively, with runs of white space as one.
-pub fn normalize_label(label: &str) -> String {
-    label
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+/// Footnote labels match under Unicode case folding (as pulldown-cmark
+/// matches them: `[^SS]` calls `[^ß]`), with runs of white space as one.
+pub fn normalize_label(label: &str) -> UniCase<String> {
+    UniCase::new(label.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 enum Kind {
@@ -120,8 +119,8 @@ pub struct Builder<'a> {
     stack: Vec<Frame>,
     depth: usize,
     definitions: Vec<Footnote>,
-    references: Vec<(String, Reference)>,
-    note_index: HashMap<String, usize>,
+    references: Vec<(UniCase<String>, Reference)>,
+    note_index: HashMap<UniCase<String>, usize>,
     warnings: Vec<Diagnostic>,
     warned_depth: bool,
     heading_ids: Vec<String>,
@@ -323,6 +322,13 @@ impl<'a> Builder<'a> {
             Kind::Quote | Kind::Item { .. } | Kind::Footnote { .. }
         ) {
             self.flush(&mut frame);
+        }
+        // Text inside emphasis or links is not seen by the block's check.
+        if matches!(
+            frame.kind,
+            Kind::Emph | Kind::Strong | Kind::Strike | Kind::Link { .. }
+        ) {
+            self.check_undefined_refs(&frame.inlines);
         }
         match frame.kind {
             Kind::Root => {}
