@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer};
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, closest};
+use crate::diag::Diagnostic;
 use crate::model::{FootnoteNumbering, Metadata};
 use crate::source::{FileId, Span};
 
@@ -320,7 +320,8 @@ impl Date {
             None => 1,
         };
         let year: u32 = parts[0].parse().map_err(|_| bad())?;
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let leap =
+            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
         let days = match month {
             2 if leap => 29,
             2 => 28,
@@ -390,20 +391,8 @@ pub fn parse(text: &str, file: FileId) -> Result<Config, Diagnostic> {
         if let Some(range) = error.span() {
             diagnostic = diagnostic.at(Span::new(file, range));
         }
-        if let Some(key) = unknown_field(&message) {
-            diagnostic.code = "config-unknown-key";
-            if let Some(suggestion) = closest(key, KNOWN_KEYS.iter().copied()) {
-                diagnostic = diagnostic.hint(format!("did you mean `{suggestion}`?"));
-            }
-        }
-        diagnostic
+        diagnostic.for_unknown_key(&message, "config-unknown-key", KNOWN_KEYS)
     })
-}
-
-/// The key named by serde's "unknown field `x`" message.
-fn unknown_field(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
-    rest.split('`').next()
 }
 
 /// The namespace for identifiers derived from title and authors: a UUID

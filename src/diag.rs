@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use crate::source::{FileId, Span};
+use crate::source::Span;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -94,11 +94,26 @@ impl Diagnostic {
         self
     }
 
-    /// The file this diagnostic points into, if it points at a span.
-    pub fn file(&self) -> Option<FileId> {
-        match &self.location {
-            Some(Location::Span(span)) => Some(span.file),
-            _ => None,
+    /// When `serde_message` is serde's "unknown field `x`, …", gives the
+    /// diagnostic `code` and a hint naming the key in `keys` closest to `x`
+    /// (if one is close enough to be a likely typo). Both `book.toml` and
+    /// front matter report unknown keys this way.
+    pub fn for_unknown_key(
+        mut self,
+        serde_message: &str,
+        code: &'static str,
+        keys: &[&str],
+    ) -> Self {
+        let Some(key) = serde_message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next())
+        else {
+            return self;
+        };
+        self.code = code;
+        match closest(key, keys.iter().copied()) {
+            Some(suggestion) => self.hint(format!("did you mean `{suggestion}`?")),
+            None => self,
         }
     }
 }
@@ -133,11 +148,6 @@ impl Sink {
         self.diagnostics
             .iter()
             .any(|d| d.severity == Severity::Error)
-    }
-
-    /// The recorded diagnostics.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
     }
 
     /// Takes the recorded diagnostics out.

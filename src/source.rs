@@ -164,11 +164,6 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
-    /// The text a span covers.
-    pub fn snippet(&self, span: Span) -> &str {
-        self.get(span.file).text().get(span.range()).unwrap_or("")
-    }
-
     /// Path, line and column where a span starts.
     pub fn locate(&self, span: Span) -> (&str, LineCol) {
         let file = self.get(span.file);

@@ -80,6 +80,12 @@ impl XmlWriter {
         self
     }
 
+    /// Marks the element just opened as being in `lang`: both `lang` (HTML)
+    /// and `xml:lang` (XML), as XHTML in EPUB wants.
+    pub fn lang(&mut self, lang: &str) -> &mut Self {
+        self.attr("lang", lang).attr("xml:lang", lang)
+    }
+
     /// An element holding only text: `<name>text</name>`.
     pub fn element(&mut self, name: &'static str, text: &str) -> &mut Self {
         self.start(name).text(text).end()
@@ -98,11 +104,6 @@ impl XmlWriter {
         self.close_tag();
         self.out.push_str(markup);
         self
-    }
-
-    /// How many elements are open.
-    pub fn depth(&self) -> usize {
-        self.open.len()
     }
 
     /// The XML written; every element must be closed.

@@ -119,7 +119,7 @@ pub fn export(
     if let Some(subtitle) = &meta.subtitle {
         w.start("p").attr("class", "subtitle");
         if let Some(lang) = script_language(subtitle, lang) {
-            w.attr("lang", lang).attr("xml:lang", lang);
+            w.lang(lang);
         }
         w.text(subtitle).end().newline();
     }
@@ -159,7 +159,7 @@ pub fn export(
     if let Some(subtitle) = &meta.subtitle {
         w.text(": ").start("span");
         if let Some(lang) = script_language(subtitle, lang) {
-            w.attr("lang", lang).attr("xml:lang", lang);
+            w.lang(lang);
         }
         w.text(subtitle).end();
     }

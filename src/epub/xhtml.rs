@@ -7,6 +7,7 @@
 
 use crate::diag::Diagnostic;
 use crate::model::{Align, Block, BlockKind, Book, Chapter, FootnoteNumbering, Inline, InlineKind};
+use crate::source::Span;
 use crate::xml::XmlWriter;
 
 /// Renders what the chapter's `<body>` holds.
@@ -49,7 +50,7 @@ impl<'a> ChapterWriter<'a> {
             .attr("epub:type", "chapter")
             .attr("role", "doc-chapter");
         if let Some(lang) = &chapter.lang {
-            w.attr("lang", lang).attr("xml:lang", lang);
+            w.lang(lang);
         }
         w.newline();
         match &chapter.heading {
@@ -257,14 +258,19 @@ impl<'a> ChapterWriter<'a> {
                 );
             }
             BlockKind::Html(_) => {
-                self.warnings.push(
-                    Diagnostic::warning("html-dropped", "raw HTML is left out of the EPUB")
-                        .at(block.span)
-                        .hint("write it in Markdown instead"),
-                );
+                self.drop_html(block.span);
             }
         }
         w.newline();
+    }
+
+    /// Raw HTML, block or inline, is left out with a warning at its place.
+    fn drop_html(&mut self, span: Span) {
+        self.warnings.push(
+            Diagnostic::warning("html-dropped", "raw HTML is left out of the EPUB")
+                .at(span)
+                .hint("write it in Markdown instead"),
+        );
     }
 
     fn inlines(&mut self, w: &mut XmlWriter, inlines: &[Inline]) {
@@ -340,11 +346,7 @@ impl<'a> ChapterWriter<'a> {
                 w.text("\n");
             }
             InlineKind::Html(_) => {
-                self.warnings.push(
-                    Diagnostic::warning("html-dropped", "raw HTML is left out of the EPUB")
-                        .at(inline.span)
-                        .hint("write it in Markdown instead"),
-                );
+                self.drop_html(inline.span);
             }
         }
     }

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
 use crate::config::LanguageTag;
-use crate::diag::{Diagnostic, closest};
+use crate::diag::Diagnostic;
 use crate::model::SourceRecord;
 use crate::source::{FileId, SourceFile, Span};
 use crate::world::BookPath;
@@ -92,16 +92,7 @@ pub fn parse(
             if let Some(loc) = error.location() {
                 diagnostic = diagnostic.at(span_at(&loc, 1));
             }
-            if let Some(key) = message
-                .strip_prefix("unknown field `")
-                .and_then(|r| r.split('`').next())
-            {
-                diagnostic.code = "front-matter-unknown-key";
-                if let Some(suggestion) = closest(key, KEYS.iter().copied()) {
-                    diagnostic = diagnostic.hint(format!("did you mean `{suggestion}`?"));
-                }
-            }
-            errors.push(diagnostic);
+            errors.push(diagnostic.for_unknown_key(&message, "front-matter-unknown-key", KEYS));
             return FrontMatter::default();
         }
     };
