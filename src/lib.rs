@@ -5,6 +5,7 @@
 //! ```text
 //! book.toml + chapters/*.md ──load──> Loaded (Config + chapter texts in a SourceMap)
 //!       ──markdown──> model::Book (metadata, chapters, blocks, inlines, footnotes, sources)
+//!       ──assets──> model::Book with its images read and identified
 //!       ──epub──> book.epub
 //!       ──typeset──> frames ──pdf──> book.pdf   (issues 4–5: not yet written)
 //! ```
@@ -28,6 +29,8 @@
 //! - [`config`]: `book.toml` → typed [`Config`](config::Config).
 //! - [`load`]: reads `book.toml` and the chapters through the world.
 //! - [`markdown`]: one chapter's Markdown → [`model::Chapter`].
+//! - [`assets`]: finds, reads and identifies the images the chapters and the
+//!   cover name (format from the bytes, pixel size from the header).
 //! - [`model`]: the semantic book, defined once.
 //! - [`epub`]: model → EPUB 3 bytes (XHTML through [`xml`], templates,
 //!   OPF/nav/NCX, deterministic zip). Never sees Markdown or the disk.
@@ -52,6 +55,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod assets;
 pub mod config;
 pub mod diag;
 pub mod epub;
@@ -145,7 +149,21 @@ pub fn compile(world: &dyn World) -> Compiled {
     }
 
     let meta = loaded.config.book.metadata();
-    let book = Book { meta, chapters };
+    let mut book = Book {
+        meta,
+        chapters,
+        images: Vec::new(),
+        cover: None,
+    };
+
+    // Image references → image files, read and identified.
+    let cover = loaded.config.epub.cover.as_ref().map(|cover| {
+        (
+            cover.get_ref().as_str(),
+            source::Span::new(loaded.config_file, cover.span()),
+        )
+    });
+    assets::resolve(&mut book, cover, world, &mut sink);
     let errors = sink.has_errors();
     Compiled {
         book: (!errors).then_some(book),

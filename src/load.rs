@@ -4,7 +4,7 @@
 //! [`Config`] and the chapter files in reading order, their text decoded
 //! into the [`SourceMap`]; errors for what stops the build (no or bad
 //! `book.toml`, a chapter that is missing, unreadable, not UTF-8 or outside
-//! the book, font or cover files that do not exist). **Must not:** parse
+//! the book, font files that do not exist). **Must not:** parse
 //! Markdown or decide anything about content.
 
 use crate::config::{self, Config};
@@ -152,9 +152,7 @@ pub fn load(world: &dyn World, sources: &mut SourceMap, sink: &mut Sink) -> Opti
         }
     }
 
-    let fonts = config.pdf.fonts.files.iter().map(|f| ("font", f));
-    let cover = config.epub.cover.iter().map(|f| ("cover image", f));
-    for (what, entry) in fonts.chain(cover) {
+    for (what, entry) in config.pdf.fonts.files.iter().map(|f| ("font", f)) {
         let span = span_of(entry.span());
         match BookPath::parse(entry.get_ref()) {
             Ok(path) => match world.probe(&path) {

@@ -81,6 +81,13 @@ impl BookPath {
         }
     }
 
+    /// The folder this path is in; `None` at the top of the book.
+    pub fn parent(&self) -> Option<BookPath> {
+        self.0
+            .rfind('/')
+            .map(|slash| BookPath(self.0[..slash].to_string()))
+    }
+
     /// A path relative to this one's folder (for `source.file` in a chapter, say).
     pub fn join(&self, child: &str) -> Result<BookPath, PathError> {
         BookPath::parse(&format!("{}/{child}", self.0))

@@ -42,6 +42,13 @@ macro_rules! cases {
 }
 
 cases! {
+    // Images.
+    image_missing,
+    image_not_an_image,
+    image_path_escapes,
+    image_remote,
+    image_no_alt,
+    cover_svg,
     // Footnotes.
     footnote_undefined,
     footnote_undefined_nested,

@@ -14,7 +14,8 @@
 //! ```text
 //! mimetype                      stored, first
 //! META-INF/container.xml
-//! EPUB/package.opf  nav.xhtml  toc.ncx  css/book.css  images/cover.svg
+//! EPUB/package.opf  nav.xhtml  toc.ncx  css/book.css
+//! EPUB/images/cover.svg (or the book's cover)  <the book's images>
 //! EPUB/text/cover.xhtml  titlepage.xhtml  copyright.xhtml  <chapter>.xhtml …
 //! ```
 
@@ -90,11 +91,18 @@ pub fn export(
             templates.page(title, lang, "../css/book.css", body_type, class, body)
         };
 
+    // Where each image goes in the package; the generated cover keeps its name.
+    let image_hrefs = image_hrefs(book);
+    let cover_href = match book.cover {
+        Some(index) => image_hrefs[index].clone(),
+        None => GENERATED_COVER.to_string(),
+    };
+
     // Cover.
     let mut w = XmlWriter::new();
     w.start("div").attr("class", "cover");
     w.start("img")
-        .attr("src", "../images/cover.svg")
+        .attr("src", &format!("../{cover_href}"))
         .attr("alt", &cover::alt_text(&book.meta))
         .end();
     w.end();
@@ -204,11 +212,14 @@ pub fn export(
 
     // Chapters.
     let mut has_tables = false;
+    let mut images = xhtml::ImageCount::default();
     for (index, chapter) in book.chapters.iter().enumerate() {
-        let mut writer = xhtml::ChapterWriter::new(book, index, options.numbering);
+        let mut writer = xhtml::ChapterWriter::new(book, index, options.numbering, &image_hrefs);
         let mut w = XmlWriter::new();
         writer.write(&mut w);
         warnings.append(&mut writer.warnings);
+        images.shown += writer.images.shown;
+        images.without_alt += writer.images.without_alt;
         has_tables |= chapter
             .blocks
             .iter()
@@ -271,28 +282,44 @@ pub fn export(
         },
     );
 
-    let resources = vec![
+    let mut resources = vec![
         Resource {
-            id: "ncx",
+            id: "ncx".into(),
             href: "toc.ncx".into(),
             media_type: "application/x-dtbncx+xml",
             properties: None,
         },
         Resource {
-            id: "css",
+            id: "css".into(),
             href: "css/book.css".into(),
             media_type: "text/css",
             properties: None,
         },
-        Resource {
-            id: "cover-image",
-            href: "images/cover.svg".into(),
+    ];
+    if book.cover.is_none() {
+        resources.push(Resource {
+            id: "cover-image".into(),
+            href: GENERATED_COVER.into(),
             media_type: "image/svg+xml",
             properties: Some("cover-image"),
-        },
-    ];
+        });
+    }
+    for (index, (image, href)) in book.images.iter().zip(&image_hrefs).enumerate() {
+        let is_cover = book.cover == Some(index);
+        resources.push(Resource {
+            id: if is_cover {
+                "cover-image".into()
+            } else {
+                format!("img-{}", index + 1)
+            },
+            href: href.clone(),
+            media_type: image.format.media_type(),
+            properties: is_cover.then_some("cover-image"),
+        });
+    }
     let access = Accessibility {
-        has_images: false,
+        images: images.shown,
+        images_without_alt: images.without_alt,
         has_tables,
     };
     let opf = package::opf(book, &documents, &resources, &modified, &access);
@@ -315,11 +342,19 @@ pub fn export(
             path: "EPUB/css/book.css".into(),
             data: templates.css().as_bytes().to_vec(),
         },
-        ocf::Entry {
-            path: "EPUB/images/cover.svg".into(),
-            data: cover::svg(&book.meta).into_bytes(),
-        },
     ];
+    if book.cover.is_none() {
+        entries.push(ocf::Entry {
+            path: format!("EPUB/{GENERATED_COVER}"),
+            data: cover::svg(&book.meta).into_bytes(),
+        });
+    }
+    for (image, href) in book.images.iter().zip(&image_hrefs) {
+        entries.push(ocf::Entry {
+            path: format!("EPUB/{href}"),
+            data: image.data.to_vec(),
+        });
+    }
     for document in documents {
         entries.push(ocf::Entry {
             path: format!("EPUB/{}", document.href),
@@ -330,6 +365,51 @@ pub fn export(
         bytes: ocf::write(&entries, timestamp),
         warnings,
     })
+}
+
+/// Where the generated cover goes in the package.
+const GENERATED_COVER: &str = "images/cover.svg";
+
+/// The package path (relative to `EPUB/`) of each of the book's images:
+/// `images/` and the file's name made safe for every reading system (ASCII
+/// letters, digits, `-`, `_`), with the extension of its real format and a
+/// number added where two would clash.
+fn image_hrefs(book: &Book) -> Vec<String> {
+    // The cover is `cover.<ext>`, the book's or the generated one.
+    let mut taken = vec!["cover".to_string()];
+    let mut hrefs = Vec::with_capacity(book.images.len());
+    for (index, image) in book.images.iter().enumerate() {
+        let extension = image.format.extension();
+        if book.cover == Some(index) {
+            hrefs.push(format!("images/cover.{extension}"));
+            continue;
+        }
+        let safe: String = image
+            .path
+            .stem()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let base = match safe.trim_matches('-') {
+            "" => "image".to_string(),
+            trimmed => trimmed.to_ascii_lowercase(),
+        };
+        let mut name = base.clone();
+        let mut n = 1;
+        while taken.contains(&name) {
+            n += 1;
+            name = format!("{base}-{n}");
+        }
+        hrefs.push(format!("images/{name}.{extension}"));
+        taken.push(name);
+    }
+    hrefs
 }
 
 /// "A", "A and B", "A, B and C".

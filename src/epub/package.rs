@@ -24,7 +24,7 @@ pub fn container() -> String {
 /// What the OPF declares besides the documents.
 pub struct Resource {
     /// Manifest id.
-    pub id: &'static str,
+    pub id: String,
     /// Path relative to `EPUB/`.
     pub href: String,
     /// MIME type.
@@ -35,8 +35,10 @@ pub struct Resource {
 
 /// Accessibility facts the metadata states, derived from the content.
 pub struct Accessibility {
-    /// Whether any image is in the book (all with alternative text).
-    pub has_images: bool,
+    /// Images the text shows (the cover aside).
+    pub images: usize,
+    /// Of those, the ones without alternative text.
+    pub images_without_alt: usize,
     /// Whether any table is in the book.
     pub has_tables: bool,
 }
@@ -129,15 +131,23 @@ pub fn opf(
             .end()
             .newline();
     };
+    // What is true of this book: every image described means text alone
+    // suffices; an undescribed one means a reader needs sight for it.
+    let described = access.images_without_alt == 0;
     a11y("schema:accessMode", "textual");
-    if access.has_images {
+    if access.images > 0 {
         a11y("schema:accessMode", "visual");
     }
-    a11y("schema:accessModeSufficient", "textual");
+    if described {
+        a11y("schema:accessModeSufficient", "textual");
+    }
+    if access.images > 0 {
+        a11y("schema:accessModeSufficient", "textual,visual");
+    }
     a11y("schema:accessibilityFeature", "tableOfContents");
     a11y("schema:accessibilityFeature", "readingOrder");
     a11y("schema:accessibilityFeature", "structuralNavigation");
-    if access.has_images {
+    if access.images > 0 && described {
         a11y("schema:accessibilityFeature", "alternativeText");
     }
     if access.has_tables {
@@ -148,8 +158,12 @@ pub fn opf(
         "This publication has a table of contents, a logical reading order and marked-up headings for structural navigation; \
          footnotes are linked to their calls and back.",
     );
-    if access.has_images {
-        summary.push_str(" Every image has a text alternative.");
+    match (access.images, access.images_without_alt) {
+        (0, _) => summary.push_str(" It has no images besides the cover."),
+        (_, 0) => summary.push_str(" Every image has a text alternative."),
+        (all, missing) => summary.push_str(&format!(
+            " {missing} of its {all} images have no text alternative."
+        )),
     }
     summary.push_str(" It contains no flashing, motion or sound.");
     a11y("schema:accessibilitySummary", &summary);
@@ -163,7 +177,7 @@ pub fn opf(
     w.start("manifest").newline();
     for resource in resources {
         w.start("item")
-            .attr("id", resource.id)
+            .attr("id", &resource.id)
             .attr("href", &resource.href)
             .attr("media-type", resource.media_type);
         if let Some(properties) = resource.properties {

@@ -6,7 +6,9 @@
 //! first), so reading systems show them as pop-ups and others as a list.
 
 use crate::diag::Diagnostic;
-use crate::model::{Align, Block, BlockKind, Book, Chapter, FootnoteNumbering, Inline, InlineKind};
+use crate::model::{
+    Align, Block, BlockKind, Book, Chapter, FootnoteNumbering, Image, Inline, InlineKind,
+};
 use crate::source::Span;
 use crate::xml::XmlWriter;
 
@@ -15,22 +17,43 @@ pub struct ChapterWriter<'a> {
     book: &'a Book,
     index: usize,
     numbering: FootnoteNumbering,
+    /// Where each of the book's images is in the package (relative to `EPUB/`).
+    image_hrefs: &'a [String],
     /// How many calls of each note were written so far.
     calls: Vec<usize>,
     /// Problems found (raw HTML dropped, say).
     pub warnings: Vec<Diagnostic>,
+    /// Images written, and how many of them have no alternative text (for
+    /// the accessibility metadata).
+    pub images: ImageCount,
+}
+
+/// Images a chapter shows.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ImageCount {
+    /// Images in the package the chapter shows.
+    pub shown: usize,
+    /// Of those, the ones without alternative text.
+    pub without_alt: usize,
 }
 
 impl<'a> ChapterWriter<'a> {
     /// A writer for chapter `index` of `book`.
-    pub fn new(book: &'a Book, index: usize, numbering: FootnoteNumbering) -> Self {
+    pub fn new(
+        book: &'a Book,
+        index: usize,
+        numbering: FootnoteNumbering,
+        image_hrefs: &'a [String],
+    ) -> Self {
         let notes = book.chapters[index].footnotes.len();
         ChapterWriter {
             book,
             index,
             numbering,
+            image_hrefs,
             calls: vec![0; notes],
             warnings: Vec::new(),
+            images: ImageCount::default(),
         }
     }
 
@@ -243,25 +266,46 @@ impl<'a> ChapterWriter<'a> {
                 w.end().end();
             }
             BlockKind::Image(image) => {
-                // Images are carried into the EPUB by a later change; until
-                // then the figure keeps its alternative text in the flow.
-                w.start("p")
-                    .attr("class", "figure-missing")
-                    .text(&image.alt)
-                    .end();
-                self.warnings.push(
-                    Diagnostic::warning(
-                        "image-not-embedded",
-                        format!("image `{}` is not embedded yet", image.src),
-                    )
-                    .at(block.span),
-                );
+                w.start("figure").attr("class", "image").newline();
+                // The title is the caption, not also a tooltip.
+                self.image(w, image, false);
+                if let Some(title) = &image.title {
+                    w.newline().element("figcaption", title);
+                }
+                w.newline().end();
             }
             BlockKind::Html(_) => {
                 self.drop_html(block.span);
             }
         }
         w.newline();
+    }
+
+    /// An `<img>` of a file in the package; the alternative text alone when
+    /// the image is not in the book (a remote address the `assets` stage
+    /// warned about).
+    fn image(&mut self, w: &mut XmlWriter, image: &Image, with_title: bool) {
+        match image.file {
+            Some(file) => {
+                self.images.shown += 1;
+                if image.alt.trim().is_empty() {
+                    self.images.without_alt += 1;
+                }
+                w.start("img")
+                    .attr("src", &format!("../{}", self.image_hrefs[file]))
+                    .attr("alt", &image.alt);
+                if let Some(title) = image.title.as_ref().filter(|_| with_title) {
+                    w.attr("title", title);
+                }
+                w.end();
+            }
+            None => {
+                w.start("span")
+                    .attr("class", "image-missing")
+                    .text(&image.alt)
+                    .end();
+            }
+        }
     }
 
     /// Raw HTML, block or inline, is left out with a warning at its place.
@@ -314,16 +358,7 @@ impl<'a> ChapterWriter<'a> {
                 self.inlines(w, content);
                 w.end();
             }
-            InlineKind::Image { src, alt, .. } => {
-                w.text(alt);
-                self.warnings.push(
-                    Diagnostic::warning(
-                        "image-not-embedded",
-                        format!("image `{src}` is not embedded yet"),
-                    )
-                    .at(inline.span),
-                );
-            }
+            InlineKind::Image(image) => self.image(w, image, true),
             InlineKind::FootnoteRef(note) => {
                 let number = self.number(*note);
                 self.calls[*note] += 1;

@@ -469,11 +469,12 @@ impl<'a> Builder<'a> {
                 span,
             }),
             Kind::Image { src, title } => self.push_inline(Inline {
-                kind: InlineKind::Image {
+                kind: InlineKind::Image(Image {
                     src,
                     alt: plain_text(&frame.inlines),
                     title: non_empty(title),
-                },
+                    file: None,
+                }),
                 span,
             }),
         }
@@ -669,12 +670,8 @@ fn lone_image(inlines: &[Inline]) -> Option<Image> {
     let mut found = None;
     for inline in inlines {
         match &inline.kind {
-            InlineKind::Image { src, alt, title } if found.is_none() => {
-                found = Some(Image {
-                    src: src.clone(),
-                    alt: alt.clone(),
-                    title: title.clone(),
-                });
+            InlineKind::Image(image) if found.is_none() => {
+                found = Some(image.clone());
             }
             InlineKind::Text(text) if text.trim().is_empty() => {}
             InlineKind::SoftBreak => {}

@@ -99,13 +99,17 @@ pub struct Table {
     pub rows: Vec<Vec<Vec<Inline>>>,
 }
 
-/// A figure image.
+/// An image, standing alone as a figure or inside running text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Image {
     /// Path or URL, as written.
     pub src: String,
-    /// Alternative text (plain).
+    /// Alternative text (plain); empty when the author gave none.
     pub alt: String,
-    /// Optional title (caption).
+    /// Optional title (the figure's caption).
     pub title: Option<String>,
+    /// The file it shows, an index into [`Book::images`](super::Book::images);
+    /// `None` until the `assets` stage found it, or when it cannot be shown
+    /// (a remote address): writers then set the alternative text.
+    pub file: Option<usize>,
 }

@@ -1,5 +1,6 @@
 //! Inline content: the runs of a paragraph, heading or table cell.
 
+use super::Image;
 use crate::source::Span;
 
 /// An inline node with the span it came from.
@@ -34,14 +35,7 @@ pub enum InlineKind {
         content: Vec<Inline>,
     },
     /// An image inside running text.
-    Image {
-        /// Path or URL of the image, as written.
-        src: String,
-        /// Alternative text, as plain text.
-        alt: String,
-        /// Optional title.
-        title: Option<String>,
-    },
+    Image(Image),
     /// A call of a footnote: index into the chapter's `footnotes`.
     FootnoteRef(usize),
     /// A hard line break.
@@ -70,7 +64,7 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             | InlineKind::Link {
                 content: children, ..
             } => push_plain(children, out),
-            InlineKind::Image { alt, .. } => out.push_str(alt),
+            InlineKind::Image(image) => out.push_str(&image.alt),
             InlineKind::LineBreak | InlineKind::SoftBreak => out.push(' '),
             InlineKind::FootnoteRef(_) | InlineKind::Html(_) => {}
         }

@@ -5,9 +5,11 @@
 //! frames. **Must not:** know about Markdown syntax, XHTML or PDF; every node
 //! keeps the [`Span`] it came from so later stages can warn at the right place.
 
+mod asset;
 mod block;
 mod inline;
 
+pub use asset::{ImageFile, ImageFormat};
 pub use block::{Align, Block, BlockKind, CodeBlock, Heading, Image, List, ListItem, Table};
 pub use inline::{Inline, InlineKind, plain_text};
 
@@ -21,6 +23,12 @@ pub struct Book {
     pub meta: Metadata,
     /// The chapters in reading order.
     pub chapters: Vec<Chapter>,
+    /// Every image file the book shows, each once, in order of first use;
+    /// [`Image::file`] indexes this list.
+    pub images: Vec<ImageFile>,
+    /// The cover image `book.toml` names (an index into `images`); `None`
+    /// means the editions generate one.
+    pub cover: Option<usize>,
 }
 
 /// Bibliographic data of the book, from `book.toml`.
