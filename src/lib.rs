@@ -35,6 +35,8 @@
 //! - [`epub`]: model → EPUB 3 bytes (XHTML through [`xml`], templates,
 //!   OPF/nav/NCX, deterministic zip). Never sees Markdown or the disk.
 //! - [`xml`]: the escaping XML writer every XHTML/OPF/SVG byte goes through.
+//! - [`fonts`]: the embedded faces (family, style, weight, bytes), their
+//!   roles, and subsets of them for embedding.
 //!
 //! # Invariants
 //!
@@ -59,6 +61,7 @@ pub mod assets;
 pub mod config;
 pub mod diag;
 pub mod epub;
+pub mod fonts;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -211,7 +214,8 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
                     numbering: config.epub.footnote_numbering,
                     timestamp: compiled.timestamp,
                 };
-                match epub::export(book, &options, &epub::Templates::default()) {
+                let fonts = fonts::FontSet::embedded();
+                match epub::export(book, &options, &epub::Templates::default(), &fonts) {
                     Ok(epub) => {
                         found.extend(epub.warnings);
                         outputs.push(Output {

@@ -14,19 +14,22 @@
 //! ```text
 //! mimetype                      stored, first
 //! META-INF/container.xml
-//! EPUB/package.opf  nav.xhtml  toc.ncx  css/book.css
+//! EPUB/package.opf  nav.xhtml  toc.ncx  css/book.css  css/fonts.css
+//! EPUB/fonts/<the faces the text uses, subset>
 //! EPUB/images/cover.svg (or the book's cover)  <the book's images>
 //! EPUB/text/cover.xhtml  titlepage.xhtml  copyright.xhtml  <chapter>.xhtml …
 //! ```
 
 mod cover;
 pub mod date;
+mod fonts;
 mod ocf;
 mod package;
 mod templates;
 mod xhtml;
 
 use crate::diag::Diagnostic;
+use crate::fonts::FontSet;
 use crate::model::{BlockKind, Book, FootnoteNumbering};
 use crate::xml::XmlWriter;
 use date::Civil;
@@ -76,6 +79,7 @@ pub fn export(
     book: &Book,
     options: &EpubOptions,
     templates: &Templates,
+    font_set: &FontSet,
 ) -> Result<Epub, Diagnostic> {
     let timestamp = options
         .timestamp
@@ -88,7 +92,7 @@ pub fn export(
     let mut documents = Vec::new();
     let page =
         |title: &str, lang: &str, body_type: Option<&str>, class: Option<&str>, body: String| {
-            templates.page(title, lang, "../css/book.css", body_type, class, body)
+            templates.page(title, lang, &["../css/fonts.css", "../css/book.css"], body_type, class, body)
         };
 
     // Where each image goes in the package; the generated cover keeps its name.
@@ -263,7 +267,7 @@ pub fn export(
     let nav = templates.page(
         "Contents",
         lang,
-        "css/book.css",
+        &["css/fonts.css", "css/book.css"],
         None,
         Some("nav"),
         w.finish(),
@@ -295,6 +299,12 @@ pub fn export(
             media_type: "text/css",
             properties: None,
         },
+        Resource {
+            id: "css-fonts".into(),
+            href: "css/fonts.css".into(),
+            media_type: "text/css",
+            properties: None,
+        },
     ];
     if book.cover.is_none() {
         resources.push(Resource {
@@ -315,6 +325,16 @@ pub fn export(
             href: href.clone(),
             media_type: image.format.media_type(),
             properties: is_cover.then_some("cover-image"),
+        });
+    }
+    let embedded = fonts::embed(font_set, &documents);
+    warnings.extend(embedded.warnings.iter().cloned());
+    for (n, font) in embedded.fonts.iter().enumerate() {
+        resources.push(Resource {
+            id: format!("font-{}", n + 1),
+            href: font.href.clone(),
+            media_type: font.media_type,
+            properties: None,
         });
     }
     let access = Accessibility {
@@ -342,11 +362,21 @@ pub fn export(
             path: "EPUB/css/book.css".into(),
             data: templates.css().as_bytes().to_vec(),
         },
+        ocf::Entry {
+            path: "EPUB/css/fonts.css".into(),
+            data: embedded.css.into_bytes(),
+        },
     ];
     if book.cover.is_none() {
         entries.push(ocf::Entry {
             path: format!("EPUB/{GENERATED_COVER}"),
             data: cover::svg(&book.meta).into_bytes(),
+        });
+    }
+    for font in embedded.fonts {
+        entries.push(ocf::Entry {
+            path: format!("EPUB/{}", font.href),
+            data: font.data,
         });
     }
     for (image, href) in book.images.iter().zip(&image_hrefs) {

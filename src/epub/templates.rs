@@ -61,7 +61,7 @@ impl Templates {
         &self,
         title: &str,
         lang: &str,
-        css: &str,
+        stylesheets: &[&str],
         body_type: Option<&str>,
         body_class: Option<&str>,
         body: String,
@@ -69,7 +69,7 @@ impl Templates {
         let template = self.env.get_template("page.xhtml").expect("added in new");
         template
             .render(context! {
-                title, lang, css, body_type, body_class,
+                title, lang, stylesheets, body_type, body_class,
                 body => Value::from_safe_string(body),
             })
             .map_err(|e| {
