@@ -88,6 +88,8 @@ pub struct Compiled {
     pub config: Option<config::Config>,
     /// The build timestamp the world gave (`SOURCE_DATE_EPOCH`).
     pub timestamp: Option<i64>,
+    /// The EPUB templates: the built-in ones, or the book's own.
+    pub templates: Option<epub::Templates>,
 }
 
 impl Compiled {
@@ -122,8 +124,18 @@ pub fn compile(world: &dyn World) -> Compiled {
             sources,
             config: None,
             timestamp: world.timestamp(),
+            templates: None,
         };
     };
+
+    // The book's own templates, if it has any.
+    let files = load::templates(world, &mut sources, &mut sink);
+    let templates = epub::Templates::new(
+        files.page.map(|file| (file, sources.get(file).text())),
+        files.css.map(|file| sources.get(file).text()),
+    )
+    .map_err(|error| sink.push(error))
+    .ok();
 
     // Each chapter's Markdown → model.
     let mut slugs = Vec::new();
@@ -174,6 +186,7 @@ pub fn compile(world: &dyn World) -> Compiled {
         sources,
         config: Some(loaded.config),
         timestamp: world.timestamp(),
+        templates,
     }
 }
 
@@ -202,7 +215,9 @@ pub struct Output {
 /// made yet (the PDF) are left out of the result. Nothing when the book has
 /// errors.
 pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
-    let (Some(book), Some(config)) = (&compiled.book, &compiled.config) else {
+    let (Some(book), Some(config), Some(templates)) =
+        (&compiled.book, &compiled.config, &compiled.templates)
+    else {
         return Vec::new();
     };
     let mut outputs = Vec::new();
@@ -215,7 +230,7 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
                     timestamp: compiled.timestamp,
                 };
                 let fonts = fonts::FontSet::embedded();
-                match epub::export(book, &options, &epub::Templates::default(), &fonts) {
+                match epub::export(book, &options, templates, &fonts) {
                     Ok(epub) => {
                         found.extend(epub.warnings);
                         outputs.push(Output {

@@ -196,6 +196,79 @@ pub fn load(world: &dyn World, sources: &mut SourceMap, sink: &mut Sink) -> Opti
     })
 }
 
+/// Where a book keeps its own EPUB templates.
+pub const TEMPLATES_DIR: &str = "templates/epub";
+
+/// The template files a book may replace, by name.
+pub const TEMPLATE_FILES: [&str; 2] = ["page.xhtml", "book.css"];
+
+/// The book's own EPUB templates, read from [`TEMPLATES_DIR`].
+#[derive(Debug, Clone, Default)]
+pub struct TemplateFiles {
+    /// `page.xhtml`, in the source map.
+    pub page: Option<FileId>,
+    /// `book.css`, in the source map.
+    pub css: Option<FileId>,
+}
+
+/// Reads the templates the book replaces. A file of another name in the
+/// folder is a warning (a misspelt name would otherwise be ignored).
+pub fn templates(world: &dyn World, sources: &mut SourceMap, sink: &mut Sink) -> TemplateFiles {
+    let dir = BookPath::parse(TEMPLATES_DIR).expect("a valid path");
+    let names = match world.list(Some(&dir)) {
+        Ok(names) => names,
+        Err(FileError::NotFound) => return TemplateFiles::default(),
+        Err(error) => {
+            sink.push(
+                Diagnostic::error(
+                    "template-unreadable",
+                    format!("cannot list {TEMPLATES_DIR}/: {error}"),
+                )
+                .in_file(TEMPLATES_DIR),
+            );
+            return TemplateFiles::default();
+        }
+    };
+    let mut found = TemplateFiles::default();
+    for name in names {
+        let path = dir.join(&name).expect("a file name in the folder");
+        let slot = match name.as_str() {
+            "page.xhtml" => &mut found.page,
+            "book.css" => &mut found.css,
+            _ => {
+                let mut diagnostic = Diagnostic::warning(
+                    "template-unknown",
+                    format!("`{path}` is not a template quire uses"),
+                )
+                .in_file(path.as_str())
+                .hint(format!(
+                    "the EPUB templates a book can replace are {}",
+                    TEMPLATE_FILES.join(" and ")
+                ));
+                if let Some(close) = crate::diag::closest(&name, TEMPLATE_FILES) {
+                    diagnostic = diagnostic.hint(format!("did you mean `{close}`?"));
+                }
+                sink.push(diagnostic);
+                continue;
+            }
+        };
+        match world.read(&path) {
+            Ok(bytes) => match decode(&path, bytes, sources) {
+                Ok(file) => *slot = Some(file),
+                Err(diagnostic) => sink.push(diagnostic),
+            },
+            Err(error) => sink.push(
+                Diagnostic::error(
+                    "template-unreadable",
+                    format!("cannot read template `{path}`: {error}"),
+                )
+                .in_file(path.as_str()),
+            ),
+        }
+    }
+    found
+}
+
 /// Decodes a file as UTF-8 (dropping a byte-order mark) into the source map.
 /// Invalid UTF-8 is an error at the first bad byte; the file is still added
 /// (lossily) so the error can show the line.

@@ -42,6 +42,10 @@ macro_rules! cases {
 }
 
 cases! {
+    // Templates.
+    template_syntax,
+    template_render_error,
+    template_unknown,
     // Images.
     image_missing,
     image_not_an_image,

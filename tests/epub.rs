@@ -97,6 +97,13 @@ fn feature_book_passes_epubcheck() {
 }
 
 #[test]
+fn book_with_its_own_templates_passes_epubcheck() {
+    let dir = temp();
+    copy_dir(&repo().join("tests/books/notes"), dir.path(), &["out"]);
+    assert_valid(&build(dir.path(), None));
+}
+
+#[test]
 fn same_inputs_give_the_same_bytes() {
     let dir = temp();
     copy_dir(&repo().join("tests/books/features"), dir.path(), &["out"]);

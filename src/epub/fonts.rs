@@ -47,7 +47,8 @@ pub fn embed(set: &FontSet, documents: &[Document]) -> Embedded {
     for document in documents {
         text_chars(&document.xhtml, &mut chars);
         let has = |tag: &str| {
-            document.xhtml.contains(&format!("<{tag}>")) || document.xhtml.contains(&format!("<{tag} "))
+            document.xhtml.contains(&format!("<{tag}>"))
+                || document.xhtml.contains(&format!("<{tag} "))
         };
         bold |= ["strong", "b", "th"].iter().any(|tag| has(tag));
         code |= ["code", "pre", "kbd", "samp"].iter().any(|tag| has(tag));
@@ -59,7 +60,10 @@ pub fn embed(set: &FontSet, documents: &[Document]) -> Embedded {
         .family(set.body)
         .filter(|face| bold || face.weight < 600)
         .collect();
-    let body = faces.iter().find(|f| f.style == Style::Normal && f.weight < 600).copied();
+    let body = faces
+        .iter()
+        .find(|f| f.style == Style::Normal && f.weight < 600)
+        .copied();
     let missing: Vec<char> = chars
         .iter()
         .copied()
@@ -111,7 +115,11 @@ pub fn embed(set: &FontSet, documents: &[Document]) -> Embedded {
             face.weight,
         );
         fonts.push(EmbeddedFont {
-            media_type: if face.is_truetype() { "font/ttf" } else { "font/otf" },
+            media_type: if face.is_truetype() {
+                "font/ttf"
+            } else {
+                "font/otf"
+            },
             href,
             data,
         });

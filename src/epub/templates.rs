@@ -1,32 +1,75 @@
 //! The XHTML skeleton and the style sheet of the e-book.
 //!
-//! Both live in `templates/epub/` and are embedded in the binary. A page is
-//! rendered with minijinja with auto-escaping on, so every value (titles,
-//! languages) is escaped; only the body, which quire built with the escaping
-//! writer, is passed as already-safe markup.
+//! Both live in `templates/epub/` and are embedded in the binary; a book
+//! replaces either by keeping a file of the same name in its own
+//! `templates/epub/` folder (the `load` stage reads it). A page is rendered
+//! with minijinja with auto-escaping on, so every value (titles, languages,
+//! style sheet paths) is escaped; only the body, which quire built with the
+//! escaping writer, is passed as already-safe markup.
+//!
+//! The page template gets `title`, `lang`, `stylesheets` (a list of paths),
+//! `body_type` and `body_class` (either may be none) and `body`.
 
 use minijinja::{AutoEscape, Environment, Value, context};
 
 use crate::diag::Diagnostic;
+use crate::source::{FileId, Span};
 
-const PAGE: &str = include_str!("../../templates/epub/page.xhtml");
-const CSS: &str = include_str!("../../templates/epub/book.css");
+/// The built-in page skeleton.
+pub const PAGE: &str = include_str!("../../templates/epub/page.xhtml");
+/// The built-in style sheet.
+pub const CSS: &str = include_str!("../../templates/epub/book.css");
 
 /// The templates of one build.
+#[derive(Debug)]
 pub struct Templates {
     env: Environment<'static>,
     css: String,
+    /// The book's own page template and its text, for errors found while
+    /// rendering.
+    page_file: Option<(FileId, String)>,
 }
 
 impl Default for Templates {
     fn default() -> Self {
-        Templates::new(PAGE.to_string(), CSS.to_string()).expect("the built-in templates are valid")
+        Templates::new(None, None).expect("the built-in templates are valid")
+    }
+}
+
+/// A template error on its line of the book's template, or in general.
+fn template_error(error: &minijinja::Error, file: Option<(FileId, &str)>) -> Diagnostic {
+    let what = match file {
+        Some(_) => "the book's page template",
+        None => "the built-in page template",
+    };
+    let message = format!(
+        "{what} cannot be used: {}",
+        error.detail().unwrap_or(&error.to_string())
+    );
+    let diagnostic = Diagnostic::error("template-invalid", message);
+    let line = |text: &str, number: usize| {
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(number - 1)
+            .map(str::len)
+            .sum();
+        let length = text[start..].find('\n').unwrap_or(text.len() - start);
+        start..start + length
+    };
+    match (file, error.line()) {
+        (Some((file, text)), Some(number)) if number >= 1 => {
+            diagnostic.at(Span::new(file, line(text, number)))
+        }
+        (Some(_), _) => diagnostic.in_file("templates/epub/page.xhtml"),
+        (None, _) => diagnostic,
     }
 }
 
 impl Templates {
-    /// Templates from the given page skeleton and style sheet.
-    pub fn new(page: String, css: String) -> Result<Self, Diagnostic> {
+    /// The built-in templates, each replaced by the book's when given: the
+    /// page skeleton as (its file in the source map, its text), the style
+    /// sheet as text.
+    pub fn new(page: Option<(FileId, &str)>, css: Option<&str>) -> Result<Self, Diagnostic> {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::Html);
         // XML escaping (quire's own escaper) for every value that is not
@@ -42,13 +85,15 @@ impl Templates {
             }
             Ok(())
         });
-        env.add_template_owned("page.xhtml", page).map_err(|e| {
-            Diagnostic::error(
-                "template-invalid",
-                format!("templates/epub/page.xhtml: {e}"),
-            )
-        })?;
-        Ok(Templates { env, css })
+        let source = page.map_or(PAGE, |(_, text)| text);
+        env.add_template_owned("page.xhtml", source.to_string())
+            .map_err(|e| template_error(&e, page))?;
+        let page_file = page.map(|(file, text)| (file, text.to_string()));
+        Ok(Templates {
+            env,
+            css: css.unwrap_or(CSS).to_string(),
+            page_file,
+        })
     }
 
     /// The style sheet.
@@ -73,10 +118,11 @@ impl Templates {
                 body => Value::from_safe_string(body),
             })
             .map_err(|e| {
-                Diagnostic::error(
-                    "template-invalid",
-                    format!("templates/epub/page.xhtml: {e}"),
-                )
+                let file = self
+                    .page_file
+                    .as_ref()
+                    .map(|(file, text)| (*file, text.as_str()));
+                template_error(&e, file)
             })
     }
 }

@@ -12,9 +12,9 @@
 //! the outlines come from `subsetter` (Typst's PDF subsetter) given the very
 //! same glyph order, and the two are joined into one `OTTO` font here.
 
+use read_fonts::FontRef;
 use read_fonts::collections::IntSet;
 use read_fonts::types::{GlyphId, NameId, Tag};
-use read_fonts::FontRef;
 
 use super::Face;
 
@@ -105,9 +105,12 @@ pub fn subset(face: &Face, chars: &[char]) -> Result<Vec<u8>, SubsetError> {
         .filter(|record| record.tag() != cff)
         .filter_map(|record| Some((record.tag(), planned.table_data(record.tag())?.as_bytes())))
         .collect();
-    let cff_data = outlines
-        .table_data(cff)
-        .ok_or_else(|| SubsetError(format!("{}: the CFF subset has no outlines", face.file_name)))?;
+    let cff_data = outlines.table_data(cff).ok_or_else(|| {
+        SubsetError(format!(
+            "{}: the CFF subset has no outlines",
+            face.file_name
+        ))
+    })?;
     tables.push((cff, cff_data.as_bytes()));
     Ok(assemble(u32::from_be_bytes(*b"OTTO"), &mut tables))
 }
@@ -172,7 +175,10 @@ mod tests {
 
     fn maps(font: &[u8], c: char) -> bool {
         let font = FontRef::new(font).unwrap();
-        font.cmap().unwrap().map_codepoint(c).is_some_and(|g| g.to_u32() != 0)
+        font.cmap()
+            .unwrap()
+            .map_codepoint(c)
+            .is_some_and(|g| g.to_u32() != 0)
     }
 
     #[test]
@@ -190,7 +196,10 @@ mod tests {
         // The `ffi` ligature and small capitals are reachable, so more glyphs
         // than characters; far fewer than the face has.
         let glyphs = glyph_count(&small);
-        assert!(glyphs > 5 && glyphs * 10 < glyph_count(&face.data), "{glyphs} glyphs");
+        assert!(
+            glyphs > 5 && glyphs * 10 < glyph_count(&face.data),
+            "{glyphs} glyphs"
+        );
         // The whole file sums to the magic number.
         assert_eq!(checksum(&small), 0xB1B0_AFBA);
     }

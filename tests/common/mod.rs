@@ -119,3 +119,70 @@ pub fn copy_dir(from: &Path, to: &Path, skip: &[&str]) {
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// One entry of a zip archive.
+#[derive(Debug)]
+pub struct ZipEntry {
+    /// Its path in the archive.
+    pub name: String,
+    /// Whether it is stored (not compressed).
+    pub stored: bool,
+    /// Its contents, uncompressed.
+    pub data: Vec<u8>,
+}
+
+/// The entries of a zip archive (stored or deflated), in the order of its
+/// central directory: enough to read quire's EPUBs without a zip crate.
+pub fn unzip(archive: &[u8]) -> Vec<ZipEntry> {
+    use std::io::Read;
+    let u16_at = |at: usize| u16::from_le_bytes([archive[at], archive[at + 1]]) as usize;
+    let u32_at = |at: usize| {
+        u32::from_le_bytes([
+            archive[at],
+            archive[at + 1],
+            archive[at + 2],
+            archive[at + 3],
+        ]) as usize
+    };
+    let end = (0..=archive.len() - 22)
+        .rev()
+        .find(|&at| archive[at..at + 4] == *b"PK\x05\x06")
+        .expect("an end of central directory record");
+    let count = u16_at(end + 10);
+    let mut at = u32_at(end + 16);
+    let mut entries = Vec::with_capacity(count);
+    for _ in 0..count {
+        assert_eq!(
+            &archive[at..at + 4],
+            b"PK\x01\x02",
+            "central directory entry"
+        );
+        let method = u16_at(at + 10);
+        let compressed = u32_at(at + 20);
+        let name_len = u16_at(at + 28);
+        let extra_len = u16_at(at + 30);
+        let comment_len = u16_at(at + 32);
+        let local = u32_at(at + 42);
+        let name = String::from_utf8(archive[at + 46..at + 46 + name_len].to_vec()).unwrap();
+        let data_at = local + 30 + u16_at(local + 26) + u16_at(local + 28);
+        let raw = &archive[data_at..data_at + compressed];
+        let data = match method {
+            0 => raw.to_vec(),
+            8 => {
+                let mut out = Vec::new();
+                flate2::read::DeflateDecoder::new(raw)
+                    .read_to_end(&mut out)
+                    .expect("valid deflate data");
+                out
+            }
+            other => panic!("{name}: unknown zip method {other}"),
+        };
+        entries.push(ZipEntry {
+            name,
+            stored: method == 0,
+            data,
+        });
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    entries
+}
