@@ -370,7 +370,7 @@ pub fn export(
     if book.cover.is_none() {
         entries.push(ocf::Entry {
             path: format!("EPUB/{GENERATED_COVER}"),
-            data: cover::svg(&book.meta).into_bytes(),
+            data: cover::svg(&book.meta, font_set).into_bytes(),
         });
     }
     for font in embedded.fonts {

@@ -10,6 +10,7 @@
 //! The book's own font files (`[pdf.fonts] files`) join the set with the
 //! typesetter (issue 4); until then every book is set in the embedded faces.
 
+pub mod outline;
 pub mod subset;
 
 use std::sync::Arc;
