@@ -273,10 +273,13 @@ fn percent_decode(src: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| src.to_string())
 }
 
+/// Width and height in pixels.
+pub type Pixels = (u32, u32);
+
 /// The format of an image from its first bytes, and its size in pixels from
 /// its header; an explanation (to follow the file's name) when it is none of
 /// the formats quire knows or its header is damaged.
-pub fn identify(bytes: &[u8]) -> Result<(ImageFormat, Option<(u32, u32)>), &'static str> {
+pub fn identify(bytes: &[u8]) -> Result<(ImageFormat, Option<Pixels>), &'static str> {
     let le16 = |at: usize| {
         bytes
             .get(at..at + 2)

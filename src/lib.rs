@@ -37,6 +37,9 @@
 //! - [`xml`]: the escaping XML writer every XHTML/OPF/SVG byte goes through.
 //! - [`fonts`]: the embedded faces (family, style, weight, bytes), their
 //!   roles, and subsets of them for embedding.
+//! - [`html`]: tokenizer for the raw HTML a chapter may hold (tags, text with
+//!   references decoded, byte ranges); the EPUB sanitizes with it and the PDF
+//!   will take its text. Judges nothing.
 //!
 //! # Invariants
 //!
@@ -62,6 +65,7 @@ pub mod config;
 pub mod diag;
 pub mod epub;
 pub mod fonts;
+pub mod html;
 pub mod load;
 pub mod markdown;
 pub mod model;

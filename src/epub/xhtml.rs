@@ -4,7 +4,17 @@
 //! notes become `<aside epub:type="footnote" role="doc-footnote">` at the end
 //! of the chapter, each beginning with its back-link (Kindle wants the link
 //! first), so reading systems show them as pop-ups and others as a list.
+//!
+//! Raw HTML goes through the sanitizer in [`rawhtml`](super::rawhtml).
+//! Every container (each `blocks` and each `inlines` call) keeps its own
+//! [`RawHtml`] state on a stack: the Html nodes are fed to it in order,
+//! between the Markdown written here, and whatever it still has open is
+//! closed when the container ends, so the writer's nesting always balances.
+//! Before a Markdown block the state ends the raw elements that block cannot
+//! go in; inside a dropped element (`<script>` in a paragraph) the Markdown
+//! inlines up to its end tag are left out, except footnote calls.
 
+use super::rawhtml::{Context, Ids, Output, RawHtml};
 use crate::diag::Diagnostic;
 use crate::model::{
     Align, Block, BlockKind, Book, Chapter, FootnoteNumbering, Image, Inline, InlineKind,
@@ -21,6 +31,12 @@ pub struct ChapterWriter<'a> {
     image_hrefs: &'a [String],
     /// How many calls of each note were written so far.
     calls: Vec<usize>,
+    /// The raw HTML state of each open container, innermost last.
+    raw: Vec<RawHtml>,
+    /// The ids used in the chapter document, so raw HTML repeats none.
+    ids: Ids,
+    /// How many Markdown links are open (raw `<a>` cannot go in one).
+    link_depth: usize,
     /// Problems found (raw HTML dropped, say).
     pub warnings: Vec<Diagnostic>,
     /// Images written, and how many of them have no alternative text (for
@@ -52,6 +68,9 @@ impl<'a> ChapterWriter<'a> {
             numbering,
             image_hrefs,
             calls: vec![0; notes],
+            raw: Vec::new(),
+            ids: Ids::for_chapter(&book.chapters[index]),
+            link_depth: 0,
             warnings: Vec::new(),
             images: ImageCount::default(),
         }
@@ -143,9 +162,12 @@ impl<'a> ChapterWriter<'a> {
     }
 
     fn blocks(&mut self, w: &mut XmlWriter, blocks: &[Block]) {
+        self.enter(false);
         for block in blocks {
+            self.before_markdown_block(w, block);
             self.block(w, block);
         }
+        self.leave(w);
     }
 
     fn block(&mut self, w: &mut XmlWriter, block: &Block) {
@@ -274,8 +296,8 @@ impl<'a> ChapterWriter<'a> {
                 }
                 w.newline().end();
             }
-            BlockKind::Html(_) => {
-                self.drop_html(block.span);
+            BlockKind::Html(html) => {
+                self.raw_html(w, html, block.span, false);
             }
         }
         w.newline();
@@ -308,18 +330,145 @@ impl<'a> ChapterWriter<'a> {
         }
     }
 
-    /// Raw HTML, block or inline, is left out with a warning at its place.
-    fn drop_html(&mut self, span: Span) {
-        self.warnings.push(
-            Diagnostic::warning("html-dropped", "raw HTML is left out of the EPUB")
-                .at(span)
-                .hint("write it in Markdown instead"),
-        );
+    /// Raw HTML, block or inline: sanitized into the current container.
+    fn raw_html(&mut self, w: &mut XmlWriter, html: &str, span: Span, inline: bool) {
+        // Every caller is inside `blocks` or `inlines`; should one not be,
+        // the node gets a container of its own.
+        let alone = self.raw.is_empty();
+        if alone {
+            self.enter(inline);
+        }
+        if let Some(raw) = self.raw.last_mut() {
+            let mut out = Output {
+                w: &mut *w,
+                ids: &mut self.ids,
+                warnings: &mut self.warnings,
+            };
+            raw.feed(html, span, &mut out);
+        }
+        if alone {
+            self.leave(w);
+        }
+    }
+
+    /// Starts a container's raw HTML state; it sees what the enclosing
+    /// containers have open.
+    fn enter(&mut self, inline: bool) {
+        let mut outer: Vec<&'static str> =
+            self.raw.iter().flat_map(RawHtml::open_elements).collect();
+        if self.link_depth > 0 {
+            outer.push("a");
+        }
+        self.raw.push(RawHtml::new(Context { inline, outer }));
+    }
+
+    /// Ends a container: closes the raw HTML elements it left open.
+    fn leave(&mut self, w: &mut XmlWriter) {
+        let Some(raw) = self.raw.pop() else {
+            return;
+        };
+        let closed = raw.finish(&mut Output {
+            w,
+            ids: &mut self.ids,
+            warnings: &mut self.warnings,
+        });
+        if let Some(parent) = self.raw.last_mut() {
+            parent.expect_end_tags(closed);
+        }
+    }
+
+    /// Ends the raw HTML elements a Markdown block cannot go inside.
+    fn before_markdown_block(&mut self, w: &mut XmlWriter, block: &Block) {
+        let element = match &block.kind {
+            BlockKind::Paragraph(_) => "p",
+            BlockKind::Heading(_) => "h2",
+            BlockKind::Quote(_) => "blockquote",
+            BlockKind::List(_) => "ul",
+            BlockKind::Code(_) => "pre",
+            BlockKind::Rule => "hr",
+            BlockKind::Table(_) => "table",
+            BlockKind::Image(_) => "figure",
+            BlockKind::Html(_) => return,
+        };
+        if let Some(raw) = self.raw.last_mut() {
+            let mut out = Output {
+                w,
+                ids: &mut self.ids,
+                warnings: &mut self.warnings,
+            };
+            raw.before_markdown_block(element, block.span, &mut out);
+        }
+    }
+
+    /// Before a Markdown link or footnote call, ends a raw `<a>` of this
+    /// container (links cannot nest). False when an enclosing container
+    /// has one open, which cannot be ended from here.
+    fn before_link(&mut self, w: &mut XmlWriter, markdown_link: bool) -> bool {
+        if let Some(raw) = self.raw.last_mut() {
+            let mut out = Output {
+                w,
+                ids: &mut self.ids,
+                warnings: &mut self.warnings,
+            };
+            raw.before_link(markdown_link, &mut out);
+        }
+        !self.raw.iter().any(|raw| raw.is_open("a"))
     }
 
     fn inlines(&mut self, w: &mut XmlWriter, inlines: &[Inline]) {
+        self.enter(true);
         for inline in inlines {
+            match &inline.kind {
+                InlineKind::Html(_) => {}
+                // Inside a dropped element (`<script>` … `</script>`) the
+                // Markdown goes too, but not a note's call: the note links
+                // back to it.
+                _ if self.raw.last().is_some_and(RawHtml::skipping) => {
+                    self.footnote_calls(w, inline);
+                    continue;
+                }
+                InlineKind::Link { content, .. } => {
+                    if self.before_link(w, true) {
+                        self.link_depth += 1;
+                        self.inline(w, inline);
+                        self.link_depth -= 1;
+                    } else {
+                        self.warnings.push(
+                            Diagnostic::warning(
+                                "html-unwrapped",
+                                "this Markdown link is inside an HTML `<a>`, and links cannot nest: its text is kept without the link",
+                            )
+                            .at(inline.span),
+                        );
+                        self.inlines(w, content);
+                    }
+                    continue;
+                }
+                InlineKind::FootnoteRef(_) => {
+                    self.before_link(w, false);
+                }
+                _ => {}
+            }
             self.inline(w, inline);
+        }
+        self.leave(w);
+    }
+
+    /// Writes only the footnote calls in `inline`.
+    fn footnote_calls(&mut self, w: &mut XmlWriter, inline: &Inline) {
+        match &inline.kind {
+            InlineKind::FootnoteRef(_) => self.inline(w, inline),
+            InlineKind::Emph(children)
+            | InlineKind::Strong(children)
+            | InlineKind::Strike(children)
+            | InlineKind::Link {
+                content: children, ..
+            } => {
+                for child in children {
+                    self.footnote_calls(w, child);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -380,8 +529,8 @@ impl<'a> ChapterWriter<'a> {
             InlineKind::SoftBreak => {
                 w.text("\n");
             }
-            InlineKind::Html(_) => {
-                self.drop_html(inline.span);
+            InlineKind::Html(html) => {
+                self.raw_html(w, html, inline.span, true);
             }
         }
     }
