@@ -351,7 +351,19 @@ pub fn export(
         images_without_alt: images.without_alt,
         has_tables,
     };
-    let opf = package::opf(book, &documents, &resources, &modified, &access);
+    let published = match (&meta.date, options.timestamp) {
+        (Some(date), _) => Some(date.clone()),
+        (None, Some(_)) => Some(modified.date()),
+        (None, None) => None,
+    };
+    let opf = package::opf(
+        book,
+        &documents,
+        &resources,
+        &modified,
+        published.as_deref(),
+        &access,
+    );
     let ncx = package::ncx(book, &toc);
 
     let mut entries = vec![

@@ -43,12 +43,14 @@ pub struct Accessibility {
     pub has_tables: bool,
 }
 
-/// `EPUB/package.opf`.
+/// `EPUB/package.opf`. `published` is the `dc:date`: the book's date, or
+/// the build date when `SOURCE_DATE_EPOCH` fixes one.
 pub fn opf(
     book: &Book,
     documents: &[Document],
     resources: &[Resource],
     modified: &Civil,
+    published: Option<&str>,
     access: &Accessibility,
 ) -> String {
     let meta = &book.meta;
@@ -107,7 +109,7 @@ pub fn opf(
             .newline();
     }
     w.element("dc:language", &meta.language).newline();
-    if let Some(date) = &meta.date {
+    if let Some(date) = published {
         w.element("dc:date", date).newline();
     }
     if let Some(publisher) = &meta.publisher {
