@@ -137,7 +137,8 @@ pub struct FontsConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct EpubConfig {
-    /// Cover image (PNG or JPEG) in the book folder. Default: a generated cover.
+    /// Cover image (PNG, JPEG, GIF or WebP) in the book folder. Default: a
+    /// generated cover.
     pub cover: Option<Spanned<String>>,
     /// Default: `chapter`.
     pub footnote_numbering: FootnoteNumbering,

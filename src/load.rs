@@ -1,8 +1,8 @@
 //! Load: find and read a book's files through the [`World`].
 //!
 //! **In:** a world rooted at the book folder. **Out:** the parsed
-//! [`Config`] and the chapter files in reading order, their text decoded
-//! into the [`SourceMap`]; errors for what stops the build (no or bad
+//! [`Config`], the chapter files in reading order and the book's own EPUB
+//! templates ([`templates`]), their text decoded into the [`SourceMap`]; errors for what stops the build (no or bad
 //! `book.toml`, a chapter that is missing, unreadable, not UTF-8 or outside
 //! the book, font files that do not exist). **Must not:** parse
 //! Markdown or decide anything about content.
@@ -231,7 +231,23 @@ pub fn templates(world: &dyn World, sources: &mut SourceMap, sink: &mut Sink) ->
     };
     let mut found = TemplateFiles::default();
     for name in names {
-        let path = dir.join(&name).expect("a file name in the folder");
+        // Editor backups and hidden files are not meant as templates.
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let path = match dir.join(&name) {
+            Ok(path) if !name.contains(['/', '\\']) => path,
+            _ => {
+                sink.push(
+                    Diagnostic::warning(
+                        "template-unknown",
+                        format!("`{TEMPLATES_DIR}/{name}` is not a template quire uses"),
+                    )
+                    .in_file(TEMPLATES_DIR),
+                );
+                continue;
+            }
+        };
         let slot = match name.as_str() {
             "page.xhtml" => &mut found.page,
             "book.css" => &mut found.css,

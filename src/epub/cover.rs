@@ -53,45 +53,102 @@ pub fn svg(meta: &Metadata, fonts: &FontSet) -> String {
         .attr("stroke-width", "6")
         .end()
         .newline();
-    // The measure inside the frame, with a margin.
+    // The measure inside the frame, with a margin. Titles and subtitles
+    // shrink until they fit their share of the page (a word wider than the
+    // measure shrinks its line alone); authors fill the foot upwards.
     let measure = (WIDTH - 400) as f32;
+    let title = fit(fonts, &meta.title, 120.0, measure, 4);
+    let subtitle = meta
+        .subtitle
+        .as_ref()
+        .map(|subtitle| fit(fonts, subtitle, 76.0, measure, 3));
+    // One author a line when they fit; else all names run together.
+    let authors: Vec<Block> = if meta.authors.len() <= 3 {
+        meta.authors
+            .iter()
+            .map(|author| fit(fonts, author, 80.0, measure, 1))
+            .collect()
+    } else {
+        vec![fit(
+            fonts,
+            &super::join_names(&meta.authors),
+            80.0,
+            measure,
+            3,
+        )]
+    };
+    let author_lines: usize = authors.iter().map(|a| a.lines.len()).sum();
+    let authors_top = (HEIGHT - 240).saturating_sub(110 * author_lines as u32);
+
     let mut y = 760;
-    for line in wrap(
-        &meta.title,
-        |l| outline::line(fonts, l, 120.0).width,
-        measure,
-    ) {
-        text(&mut w, fonts, &line, y, 120.0, "#2b2118");
-        y += 150;
+    for line in &title.lines {
+        text(&mut w, fonts, line, y, title.size, "#2b2118", measure);
+        y += (title.size * 1.25) as u32;
     }
-    if let Some(subtitle) = &meta.subtitle {
+    if let Some(subtitle) = &subtitle {
         y += 40;
-        for line in wrap(subtitle, |l| outline::line(fonts, l, 76.0).width, measure) {
-            text(&mut w, fonts, &line, y, 76.0, "#7a2e1d");
-            y += 100;
+        for line in &subtitle.lines {
+            text(&mut w, fonts, line, y, subtitle.size, "#7a2e1d", measure);
+            y += (subtitle.size * 1.3) as u32;
         }
     }
-    w.start("line")
-        .attr("x1", "650")
-        .attr("x2", "950")
-        .attr("y1", &(y + 40).to_string())
-        .attr("y2", &(y + 40).to_string())
-        .attr("stroke", "#7a2e1d")
-        .attr("stroke-width", "4")
-        .end()
-        .newline();
-    let mut y = HEIGHT - 420;
-    for author in &meta.authors {
-        text(&mut w, fonts, author, y, 80.0, "#2b2118");
-        y += 110;
+    // The rule, unless the authors need its place.
+    if y + 40 < authors_top.saturating_sub(60) {
+        w.start("line")
+            .attr("x1", "650")
+            .attr("x2", "950")
+            .attr("y1", &(y + 40).to_string())
+            .attr("y2", &(y + 40).to_string())
+            .attr("stroke", "#7a2e1d")
+            .attr("stroke-width", "4")
+            .end()
+            .newline();
+    }
+    let mut y = authors_top.max(y + 140);
+    for author in &authors {
+        for line in &author.lines {
+            text(&mut w, fonts, line, y, author.size, "#2b2118", measure);
+            y += 110;
+        }
     }
     w.end().newline();
     w.finish()
 }
 
-/// One line, centred, drawn in the book's fonts.
-fn text(w: &mut XmlWriter, fonts: &FontSet, line: &str, y: u32, size: f32, fill: &str) {
-    let drawn = outline::line(fonts, line, size);
+/// Lines of one text at one size.
+struct Block {
+    lines: Vec<String>,
+    size: f32,
+}
+
+/// Wraps `text` at `size`, shrinking the size (down to half) until it takes
+/// at most `max_lines`.
+fn fit(fonts: &FontSet, text: &str, size: f32, measure: f32, max_lines: usize) -> Block {
+    let mut size = size;
+    loop {
+        let lines = wrap(text, |l| outline::line(fonts, l, size).width, measure);
+        if lines.len() <= max_lines || size <= 40.0 {
+            return Block { lines, size };
+        }
+        size *= 0.85;
+    }
+}
+
+/// One line, centred, drawn in the book's fonts; a line wider than the
+/// measure is scaled down to it.
+fn text(
+    w: &mut XmlWriter,
+    fonts: &FontSet,
+    line: &str,
+    y: u32,
+    size: f32,
+    fill: &str,
+    measure: f32,
+) {
+    let mut drawn = outline::line(fonts, line, size);
+    if drawn.width > measure {
+        drawn = outline::line(fonts, line, size * measure / drawn.width);
+    }
     let x = (WIDTH as f32 - drawn.width) / 2.0;
     w.start("path")
         .attr("transform", &format!("translate({x:.1} {y})"))
@@ -152,6 +209,40 @@ fn greedy(text: &str, width: impl Fn(&str) -> f32, measure: f32) -> Vec<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every path of a cover lies inside the frame, however long the text.
+    #[test]
+    fn long_titles_and_many_authors_stay_inside() {
+        let fonts = FontSet::embedded();
+        let meta = Metadata {
+            title: "Pneumonoultramicroscopicsilicovolcanoconiosis and Other Very Long Words in a Title That Goes On and On Without End".into(),
+            subtitle: Some("A subtitle that is also far too long for one line of a cover, and then some".into()),
+            authors: (1..=6).map(|n| format!("Author Number {n} With A Rather Long Name Indeed")).collect(),
+            language: "en".into(),
+            identifier: "x".into(),
+            publisher: None,
+            date: None,
+            rights: None,
+            description: None,
+            slug: "x".into(),
+        };
+        let svg = svg(&meta, &fonts);
+        for part in svg.split("translate(").skip(1) {
+            let numbers: Vec<f32> = part
+                .split(')')
+                .next()
+                .unwrap()
+                .split(' ')
+                .map(|n| n.parse().unwrap())
+                .collect();
+            assert!(numbers[0] >= 80.0, "x {} outside the frame", numbers[0]);
+            assert!(
+                numbers[1] <= (HEIGHT - 100) as f32,
+                "y {} below the frame",
+                numbers[1]
+            );
+        }
+    }
 
     #[test]
     fn wraps_at_spaces() {

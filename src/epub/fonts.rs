@@ -3,7 +3,7 @@
 //!
 //! Which faces: the body family's regular and italic always (headings and
 //! the colophon use italic), its bold and bold italic when the text has
-//! strong emphasis or table headers, the mono family when there is code, and
+//! strong emphasis or table headers or the book brings its own style sheet, the mono family when there is code, and
 //! a fallback family when the text has characters the body family lacks.
 //! Which characters: those of every document's text content, plus what a
 //! reading system may draw by itself (list markers, the hyphen it inserts).
@@ -17,7 +17,7 @@ use crate::fonts::{Face, FontSet, Style, subset};
 
 /// Characters a reading system may set without their being in the text:
 /// list numbers and bullets, the hyphen of automatic hyphenation, spaces.
-const ALWAYS: &str = "0123456789.-\u{2010}\u{A0} •◦▪";
+const ALWAYS: &str = "0123456789.-\u{2010}\u{A0} •◦▪“”‘’";
 
 /// A subset face, ready for the package.
 pub struct EmbeddedFont {
@@ -39,10 +39,12 @@ pub struct Embedded {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Subsets the faces the documents need and writes their style sheet.
-pub fn embed(set: &FontSet, documents: &[Document]) -> Embedded {
+/// Subsets the faces the documents need and writes their style sheet. With
+/// the book's own style sheet (`all_faces`), which may set anything in bold,
+/// every face of the body family goes in.
+pub fn embed(set: &FontSet, documents: &[Document], all_faces: bool) -> Embedded {
     let mut chars = BTreeSet::new();
-    let mut bold = false;
+    let mut bold = all_faces;
     let mut code = false;
     for document in documents {
         text_chars(&document.xhtml, &mut chars);

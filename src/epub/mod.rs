@@ -1,7 +1,9 @@
 //! Model → EPUB 3: the e-book edition.
 //!
-//! **In:** the [`Book`] model and [`EpubOptions`]. **Out:** the bytes of a
-//! complete `.epub` and warnings for what could not be carried over.
+//! **In:** the [`Book`] model (with its images read by `assets`), the
+//! [`EpubOptions`], the [`Templates`] and the [`FontSet`]. **Out:** the bytes
+//! of a complete `.epub` (documents, images, subset fonts, package files) and
+//! warnings for what could not be carried over.
 //! **Must not:** see Markdown, frames or the file system; every value reaches
 //! the XHTML through the escaping [`XmlWriter`](crate::xml::XmlWriter) or the
 //! auto-escaping templates, and raw HTML only through the allow-list of
@@ -32,7 +34,7 @@ mod xhtml;
 
 use crate::diag::Diagnostic;
 use crate::fonts::FontSet;
-use crate::model::{BlockKind, Book, FootnoteNumbering};
+use crate::model::{Book, FootnoteNumbering};
 use crate::xml::XmlWriter;
 use date::Civil;
 use package::{Accessibility, Resource};
@@ -224,7 +226,6 @@ pub fn export(
     });
 
     // Chapters.
-    let mut has_tables = false;
     let mut images = xhtml::ImageCount::default();
     for (index, chapter) in book.chapters.iter().enumerate() {
         let mut writer = xhtml::ChapterWriter::new(book, index, options.numbering, &image_hrefs);
@@ -233,10 +234,6 @@ pub fn export(
         warnings.append(&mut writer.warnings);
         images.shown += writer.images.shown;
         images.without_alt += writer.images.without_alt;
-        has_tables |= chapter
-            .blocks
-            .iter()
-            .any(|b| matches!(b.kind, BlockKind::Table(_)));
         let name = if chapter.slug.is_ascii() {
             chapter.slug.clone()
         } else {
@@ -336,7 +333,7 @@ pub fn export(
             properties: is_cover.then_some("cover-image"),
         });
     }
-    let embedded = fonts::embed(font_set, &documents);
+    let embedded = fonts::embed(font_set, &documents, templates.has_custom_css());
     warnings.extend(embedded.warnings.iter().cloned());
     for (n, font) in embedded.fonts.iter().enumerate() {
         resources.push(Resource {
@@ -349,7 +346,7 @@ pub fn export(
     let access = Accessibility {
         images: images.shown,
         images_without_alt: images.without_alt,
-        has_tables,
+        animated: book.images.iter().any(|image| image.animated),
     };
     let published = match (&meta.date, options.timestamp) {
         (Some(date), _) => Some(date.clone()),

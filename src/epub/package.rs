@@ -39,8 +39,8 @@ pub struct Accessibility {
     pub images: usize,
     /// Of those, the ones without alternative text.
     pub images_without_alt: usize,
-    /// Whether any table is in the book.
-    pub has_tables: bool,
+    /// Whether any image moves (an animated GIF, PNG, WebP or SVG).
+    pub animated: bool,
 }
 
 /// `EPUB/package.opf`. `published` is the `dc:date`: the book's date, or
@@ -152,10 +152,14 @@ pub fn opf(
     if access.images > 0 && described {
         a11y("schema:accessibilityFeature", "alternativeText");
     }
-    if access.has_tables {
-        a11y("schema:accessibilityFeature", "displayTransformability");
-    }
-    a11y("schema:accessibilityHazard", "none");
+    // Reflowable text whose style a reader may change.
+    a11y("schema:accessibilityFeature", "displayTransformability");
+    // Still text and pictures cannot flash, move or sound; an animation
+    // might flash, and quire cannot judge it.
+    a11y(
+        "schema:accessibilityHazard",
+        if access.animated { "unknown" } else { "none" },
+    );
     let mut summary = String::from(
         "This publication has a table of contents, a logical reading order and marked-up headings for structural navigation; \
          footnotes are linked to their calls and back.",
@@ -163,11 +167,14 @@ pub fn opf(
     match (access.images, access.images_without_alt) {
         (0, _) => summary.push_str(" It has no images besides the cover."),
         (_, 0) => summary.push_str(" Every image has a text alternative."),
-        (all, missing) => summary.push_str(&format!(
-            " {missing} of its {all} images have no text alternative."
-        )),
+        (_, 1) => summary.push_str(" One image has no text alternative."),
+        (_, missing) => summary.push_str(&format!(" {missing} images have no text alternative.")),
     }
-    summary.push_str(" It contains no flashing, motion or sound.");
+    summary.push_str(if access.animated {
+        " Some images are animated and have not been checked for flashing; there is no sound."
+    } else {
+        " It contains no flashing, motion or sound."
+    });
     a11y("schema:accessibilitySummary", &summary);
     w.start("meta")
         .attr("name", "cover")

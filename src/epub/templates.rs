@@ -16,15 +16,17 @@ use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 
 /// The built-in page skeleton.
-pub const PAGE: &str = include_str!("../../templates/epub/page.xhtml");
+const PAGE: &str = include_str!("../../templates/epub/page.xhtml");
 /// The built-in style sheet.
-pub const CSS: &str = include_str!("../../templates/epub/book.css");
+const CSS: &str = include_str!("../../templates/epub/book.css");
 
 /// The templates of one build.
 #[derive(Debug)]
 pub struct Templates {
     env: Environment<'static>,
     css: String,
+    /// Whether `css` is the book's own.
+    custom_css: bool,
     /// The book's own page template and its text, for errors found while
     /// rendering.
     page_file: Option<(FileId, String)>,
@@ -60,7 +62,7 @@ fn template_error(error: &minijinja::Error, file: Option<(FileId, &str)>) -> Dia
         (Some((file, text)), Some(number)) if number >= 1 => {
             diagnostic.at(Span::new(file, line(text, number)))
         }
-        (Some(_), _) => diagnostic.in_file("templates/epub/page.xhtml"),
+        (Some(_), _) => diagnostic.in_file(format!("{}/page.xhtml", crate::load::TEMPLATES_DIR)),
         (None, _) => diagnostic,
     }
 }
@@ -92,8 +94,15 @@ impl Templates {
         Ok(Templates {
             env,
             css: css.unwrap_or(CSS).to_string(),
+            custom_css: css.is_some(),
             page_file,
         })
+    }
+
+    /// Whether the style sheet is the book's own (which may ask for any
+    /// face of the fonts).
+    pub fn has_custom_css(&self) -> bool {
+        self.custom_css
     }
 
     /// The style sheet.

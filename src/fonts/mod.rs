@@ -25,7 +25,7 @@ pub enum Style {
 }
 
 /// One face of a family.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Face {
     /// The family name, as CSS and `book.toml` write it.
     pub family: &'static str,
@@ -35,20 +35,46 @@ pub struct Face {
     pub weight: u16,
     /// The file name it had in `fonts/` (and keeps in the EPUB).
     pub file_name: &'static str,
-    /// The font file.
-    pub data: Arc<[u8]>,
+    /// The font file, shareable with the shaper and the PDF writer without
+    /// a copy.
+    pub data: FontBytes,
+}
+
+/// A font file's bytes, shared.
+pub type FontBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+impl std::fmt::Debug for Face {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Face")
+            .field("family", &self.family)
+            .field("style", &self.style)
+            .field("weight", &self.weight)
+            .field("file_name", &self.file_name)
+            .field("bytes", &self.bytes().len())
+            .finish()
+    }
 }
 
 impl Face {
+    /// The font file.
+    pub fn bytes(&self) -> &[u8] {
+        (*self.data).as_ref()
+    }
+
+    /// The font file for `read-fonts`' model (which the shaper reads).
+    pub fn blob(&self) -> read_fonts::model::Blob {
+        read_fonts::model::Blob::from(self.data.clone())
+    }
+
     /// Whether the file holds TrueType (`glyf`) rather than CFF outlines.
     pub fn is_truetype(&self) -> bool {
-        self.data.starts_with(&[0, 1, 0, 0]) || self.data.starts_with(b"true")
+        self.bytes().starts_with(&[0, 1, 0, 0]) || self.bytes().starts_with(b"true")
     }
 
     /// Whether the face maps `c` to a glyph.
     pub fn covers(&self, c: char) -> bool {
         use read_fonts::TableProvider;
-        read_fonts::FontRef::new(&self.data)
+        read_fonts::FontRef::new(self.bytes())
             .ok()
             .and_then(|font| font.cmap().ok())
             .and_then(|cmap| cmap.map_codepoint(c))
@@ -65,7 +91,7 @@ macro_rules! embedded {
                 style: Style::$style,
                 weight: $weight,
                 file_name: $file,
-                data: Arc::from(&include_bytes!(concat!("../../fonts/", $dir, "/", $file))[..]),
+                data: Arc::new(&include_bytes!(concat!("../../fonts/", $dir, "/", $file))[..]),
             }),*]
         }
     };

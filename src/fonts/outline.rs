@@ -32,7 +32,7 @@ fn faces(set: &FontSet) -> Vec<FontRef<'_>> {
     std::iter::once(set.body)
         .chain(set.fallback.iter().copied())
         .filter_map(|family| regular(set, family))
-        .filter_map(|face| FontRef::new(&face.data).ok())
+        .filter_map(|face| FontRef::new(face.bytes()).ok())
         .collect()
 }
 

@@ -12,8 +12,12 @@ pub struct ImageFile {
     pub path: BookPath,
     /// What kind of image it is, from its bytes (not its name).
     pub format: ImageFormat,
-    /// Width and height in pixels (`None` for SVG, which scales).
+    /// Width and height in pixels (`None` for SVG, which scales); the PDF
+    /// sizes figures by it and the EPUB gives it to reading systems.
     pub pixels: Option<(u32, u32)>,
+    /// Whether it moves (an animated GIF, PNG or WebP, or SVG animation):
+    /// the accessibility metadata cannot then say "no hazard".
+    pub animated: bool,
     /// The file's bytes, unchanged.
     pub data: Arc<[u8]>,
 }
