@@ -31,6 +31,9 @@ pub struct Config {
     /// `[epub]`: the e-book edition.
     #[serde(default)]
     pub epub: EpubConfig,
+    /// `[hyphenation]`: where words may break at a line end (PDF).
+    #[serde(default)]
+    pub hyphenation: HyphenationConfig,
 }
 
 /// `[book]`.
@@ -142,6 +145,65 @@ pub struct EpubConfig {
     pub cover: Option<Spanned<String>>,
     /// Default: `chapter`.
     pub footnote_numbering: FootnoteNumbering,
+}
+
+/// `[hyphenation]`: hyphenation of the print edition, in the book's language
+/// (see `typeset::hyphenate` for the languages with patterns).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct HyphenationConfig {
+    /// Whether to hyphenate at all. Default: `true`.
+    pub enabled: bool,
+    /// Fewest characters before a hyphen. Default: 2.
+    pub left_min: usize,
+    /// Fewest characters after a hyphen. Default: 3.
+    pub right_min: usize,
+    /// Words hyphenated by hand: `"pro-ject"` allows only that break, a word
+    /// without hyphens is never hyphenated; matched regardless of case.
+    /// Letters, apostrophes and single inner hyphens only. Default: none.
+    pub exceptions: Vec<Spanned<String>>,
+}
+
+impl Default for HyphenationConfig {
+    fn default() -> Self {
+        HyphenationConfig {
+            enabled: true,
+            left_min: 2,
+            right_min: 3,
+            exceptions: Vec::new(),
+        }
+    }
+}
+
+/// Checks one hyphenation exception: letters and apostrophes, hyphens only
+/// between them and never two in a row.
+fn check_exception(text: &str) -> Result<(), String> {
+    let fix = "write the word with a hyphen at each place it may break, like `pro-ject`";
+    if let Some(c) = text
+        .chars()
+        .find(|&c| !(c.is_alphabetic() || matches!(c, '\'' | '’' | '-')))
+    {
+        let c = if c.is_whitespace() || c.is_control() {
+            format!("{:?}", c)
+        } else {
+            format!("`{c}`")
+        };
+        return Err(format!(
+            "hyphenation exception `{text}` holds {c}, which is not a letter, an apostrophe or `-`; {fix}"
+        ));
+    }
+    let problem = if text.is_empty() {
+        "is empty"
+    } else if text.starts_with('-') {
+        "starts with a hyphen"
+    } else if text.ends_with('-') {
+        "ends with a hyphen"
+    } else if text.contains("--") {
+        "has two hyphens in a row"
+    } else {
+        return Ok(());
+    };
+    Err(format!("hyphenation exception `{text}` {problem}; {fix}"))
 }
 
 fn default_language() -> Spanned<LanguageTag> {
@@ -354,6 +416,7 @@ const KNOWN_KEYS: &[&str] = &[
     "book",
     "pdf",
     "epub",
+    "hyphenation",
     "title",
     "subtitle",
     "authors",
@@ -378,11 +441,15 @@ const KNOWN_KEYS: &[&str] = &[
     "fallback",
     "files",
     "cover",
+    "enabled",
+    "left-min",
+    "right-min",
+    "exceptions",
 ];
 
 /// Parses `book.toml`; `file` is its id in the source map, for spans.
 pub fn parse(text: &str, file: FileId) -> Result<Config, Diagnostic> {
-    toml::from_str(text).map_err(|error| {
+    let config: Config = toml::from_str(text).map_err(|error| {
         let message = error
             .message()
             .trim_end_matches('\n')
@@ -393,7 +460,13 @@ pub fn parse(text: &str, file: FileId) -> Result<Config, Diagnostic> {
             diagnostic = diagnostic.at(Span::new(file, range));
         }
         diagnostic.for_unknown_key(&message, "config-unknown-key", KNOWN_KEYS)
-    })
+    })?;
+    for exception in &config.hyphenation.exceptions {
+        check_exception(exception.get_ref()).map_err(|message| {
+            Diagnostic::error("config-invalid", message).at(Span::new(file, exception.span()))
+        })?;
+    }
+    Ok(config)
 }
 
 /// The namespace for identifiers derived from title and authors: a UUID
@@ -521,6 +594,60 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn hyphenation_defaults_and_keys() {
+        let config = parse_ok("[book]\ntitle = \"A\"\n");
+        assert!(config.hyphenation.enabled);
+        assert_eq!(config.hyphenation.left_min, 2);
+        assert_eq!(config.hyphenation.right_min, 3);
+        assert!(config.hyphenation.exceptions.is_empty());
+        let text = "[book]\ntitle = \"A\"\n[hyphenation]\nenabled = false\nleft-min = 3\n\
+                    right-min = 2\nexceptions = [\"pro-ject\", \"don’t\", \"Tafel\"]\n";
+        let config = parse_ok(text).hyphenation;
+        assert!(!config.enabled);
+        assert_eq!((config.left_min, config.right_min), (3, 2));
+        let words: Vec<&str> = config
+            .exceptions
+            .iter()
+            .map(|e| e.get_ref().as_str())
+            .collect();
+        assert_eq!(words, ["pro-ject", "don’t", "Tafel"]);
+    }
+
+    #[test]
+    fn hyphenation_exceptions_are_checked_at_their_span() {
+        for (entry, problem) in [
+            ("-pro-ject", "starts with a hyphen"),
+            ("pro-ject-", "ends with a hyphen"),
+            ("pro--ject", "two hyphens in a row"),
+            ("", "is empty"),
+            ("pro ject", "' '"),
+            ("pro_ject", "`_`"),
+            ("pro2ject", "`2`"),
+        ] {
+            let text = format!(
+                "[book]\ntitle = \"A\"\n[hyphenation]\nexceptions = [\"ta-ble\", \"{entry}\"]\n"
+            );
+            let error = parse(&text, FileId(0)).unwrap_err();
+            assert_eq!(error.code, "config-invalid");
+            assert!(error.message.contains(problem), "{}", error.message);
+            let crate::diag::Location::Span(span) = error.location.unwrap() else {
+                panic!()
+            };
+            assert_eq!(&text[span.range()], format!("\"{entry}\""));
+        }
+    }
+
+    #[test]
+    fn hyphenation_unknown_key_has_a_hint() {
+        let text = "[book]\ntitle = \"A\"\n[hyphenation]\nexception = [\"pro-ject\"]\n";
+        let error = parse(text, FileId(0)).unwrap_err();
+        assert_eq!(error.code, "config-unknown-key");
+        assert_eq!(error.hints, vec!["did you mean `exceptions`?".to_string()]);
+        let error = parse("[hyphenaton]\n[book]\ntitle = \"A\"\n", FileId(0)).unwrap_err();
+        assert_eq!(error.hints, vec!["did you mean `hyphenation`?".to_string()]);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //!       ──markdown──> model::Book (metadata, chapters, blocks, inlines, footnotes, sources)
 //!       ──assets──> model::Book with its images read and identified
 //!       ──epub──> book.epub
-//!       ──typeset──> frames ──pdf──> book.pdf   (issues 4–5: not yet written)
+//!       ──typeset──> frames ──pdf──> book.pdf   (first version: issues 4–5 go on)
 //! ```
 //!
 //! [`compile`] runs the stages up to the model, one call each; [`render`]
@@ -32,6 +32,11 @@
 //! - [`assets`]: finds, reads and identifies the images the chapters and the
 //!   cover name (format from the bytes, pixel size from the header).
 //! - [`model`]: the semantic book, defined once.
+//! - [`typeset`]: model → pages of positioned frames: shaping (harfrust),
+//!   hyphenation (Liang patterns), Knuth–Plass line breaking, blocks and a
+//!   first page builder.
+//! - [`pdf`]: frames → PDF bytes (krilla: subset fonts, ToUnicode, `/Lang`).
+//! - [`date`]: calendar arithmetic for the dates the editions state.
 //! - [`epub`]: model → EPUB 3 bytes (XHTML through [`xml`], templates,
 //!   OPF/nav/NCX, deterministic zip). Never sees Markdown or the disk.
 //! - [`xml`]: the escaping XML writer every XHTML/OPF/SVG byte goes through.
@@ -50,7 +55,7 @@
 //!   are for configuration and files (what stops an edition).
 //! - **Every model node carries a span** (file + byte range), so any later
 //!   stage can point at the source.
-//! - **`epub/` sees only the model; `pdf/` will see only positioned frames**;
+//! - **`epub/` sees only the model; `pdf/` sees only positioned frames**;
 //!   neither knows Markdown.
 //! - **Output is a pure function of the inputs**: no clock (the timestamp
 //!   comes from `SOURCE_DATE_EPOCH` through the world), no random ids, no
@@ -62,6 +67,7 @@
 
 pub mod assets;
 pub mod config;
+pub mod date;
 pub mod diag;
 pub mod epub;
 pub mod fonts;
@@ -69,7 +75,9 @@ pub mod html;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod pdf;
 pub mod source;
+pub mod typeset;
 pub mod world;
 pub mod xml;
 
@@ -246,7 +254,25 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
                     Err(error) => found.push(error),
                 }
             }
-            Edition::Pdf => {}
+            Edition::Pdf => {
+                let fonts = fonts::FontSet::embedded();
+                let pages = typeset::typeset(book, config, &fonts);
+                let meta = pdf::PdfMeta {
+                    title: book.meta.title.clone(),
+                    authors: book.meta.authors.clone(),
+                    language: book.meta.language.clone(),
+                    description: book.meta.description.clone(),
+                    timestamp: compiled.timestamp,
+                };
+                match pdf::export(&pages, &fonts, &book.images, &meta) {
+                    Ok(bytes) => outputs.push(Output {
+                        edition: Edition::Pdf,
+                        name: format!("{}.pdf", book.meta.slug),
+                        bytes,
+                    }),
+                    Err(error) => found.push(error),
+                }
+            }
         }
     }
     compiled.diagnostics.append(&mut found);

@@ -37,11 +37,10 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
         Format::All => &[Edition::Epub, Edition::Pdf],
     };
     // Every edition is made in memory first, so a failure writes nothing.
-    let (compiled, outputs) = match super::pipeline(&dir, editions, context) {
+    let (_, outputs) = match super::pipeline(&dir, editions, context) {
         Ok(result) => result,
         Err(code) => return code,
     };
-    let book = compiled.book.as_ref().expect("no errors, so a book");
     let out = args.out.unwrap_or_else(|| dir.join("out"));
     if let Err(error) = std::fs::create_dir_all(&out) {
         return fail(format!(
@@ -58,12 +57,6 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
             "wrote {} ({})",
             path.display(),
             size(output.bytes.len())
-        ));
-    }
-    if editions.contains(&Edition::Pdf) && !outputs.iter().any(|o| o.edition == Edition::Pdf) {
-        context.say(&format!(
-            "not written: {} (the PDF typesetter is not built yet)",
-            out.join(format!("{}.pdf", book.meta.slug)).display()
         ));
     }
     EXIT_OK

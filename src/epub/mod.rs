@@ -24,7 +24,6 @@
 //! ```
 
 mod cover;
-pub mod date;
 mod fonts;
 mod ocf;
 mod package;
@@ -32,11 +31,11 @@ mod rawhtml;
 mod templates;
 mod xhtml;
 
+use crate::date::Civil;
 use crate::diag::Diagnostic;
 use crate::fonts::FontSet;
 use crate::model::{Book, FootnoteNumbering};
 use crate::xml::XmlWriter;
-use date::Civil;
 use package::{Accessibility, Resource};
 
 pub use templates::Templates;

@@ -129,7 +129,7 @@ fn put32(out: &mut Vec<u8>, value: u32) {
 /// MS-DOS time and date fields for a Unix timestamp (UTC), clamped to the
 /// years ZIP can express (1980–2107).
 fn dos_time(timestamp: i64) -> (u16, u16) {
-    let civil = super::date::Civil::from_timestamp(timestamp);
+    let civil = crate::date::Civil::from_timestamp(timestamp);
     if civil.year < 1980 {
         return (0, (1 << 5) | 1);
     }

@@ -1,7 +1,8 @@
 //! The package documents: `container.xml`, the OPF, the navigation document
 //! and the NCX, all written through the escaping [`XmlWriter`].
 
-use super::{Document, date::Civil};
+use super::Document;
+use crate::date::Civil;
 use crate::model::{Book, plain_text};
 use crate::xml::XmlWriter;
 

@@ -1,4 +1,5 @@
-//! Calendar arithmetic for the dates an EPUB states, without a clock.
+//! Calendar arithmetic for the dates the editions state (EPUB metadata, zip
+//! entries, PDF creation date), without a clock.
 
 /// A UTC date and time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,278 @@
+//! Shape: a run of text in one face → positioned glyphs, by HarfBuzz's rules
+//! (harfrust): kerning, ligatures, marks, Korean, the features asked for.
+//!
+//! **In:** text, a face of the [`FontSet`], a size in points, the language
+//! and the OpenType features (old-style figures, small capitals…).
+//! **Out:** [`Shaped`]: glyphs with advances and offsets in points and the
+//! byte offset of the cluster each belongs to, and the run's width.
+//! **Must not:** choose faces (the caller splits text into runs by face
+//! before), break lines or position runs on a page.
+//!
+//! Results are cached by (face, size, features, language, text), so each
+//! word of a book is shaped once per build.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use harfrust::{Buffer, Feature, Language, ShapeOptions, ShaperFont, Tag};
+use read_fonts::model::Font;
+
+use crate::fonts::FontSet;
+
+/// A face of the font set, by its index in [`FontSet::faces`].
+pub type FaceId = usize;
+
+/// One positioned glyph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    /// The glyph in its face.
+    pub id: u32,
+    /// Byte offset in the run's text of the cluster the glyph belongs to.
+    pub cluster: u32,
+    /// How far the pen moves after it, in points.
+    pub advance: f32,
+    /// Horizontal shift from the pen position, in points.
+    pub x_offset: f32,
+    /// Vertical shift, in points (up is positive).
+    pub y_offset: f32,
+}
+
+/// A shaped run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shaped {
+    /// The face.
+    pub face: FaceId,
+    /// The size, in points.
+    pub size: f32,
+    /// The glyphs in visual (= logical, left-to-right) order.
+    pub glyphs: Vec<Glyph>,
+    /// The sum of the advances, in points.
+    pub width: f32,
+}
+
+impl Shaped {
+    /// The width of the glyphs whose clusters start in `range` (bytes of
+    /// the run's text).
+    pub fn width_of(&self, range: std::ops::Range<usize>) -> f32 {
+        self.glyphs
+            .iter()
+            .filter(|g| range.contains(&(g.cluster as usize)))
+            .map(|g| g.advance)
+            .sum()
+    }
+
+    /// Whether a break between bytes `at - 1` and `at` falls between two
+    /// clusters (not inside a ligature).
+    pub fn is_cluster_boundary(&self, at: usize) -> bool {
+        self.glyphs.iter().any(|g| g.cluster as usize == at)
+    }
+}
+
+/// OpenType features a run asks for, beyond the shaper's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Features {
+    /// Old-style (text) figures: `onum`.
+    pub old_style_figures: bool,
+    /// Small capitals: `smcp`.
+    pub small_caps: bool,
+    /// No ligatures (code): `liga`, `clig` and `calt` off.
+    pub no_ligatures: bool,
+}
+
+impl Features {
+    fn to_harfrust(self) -> Vec<Feature> {
+        let mut features = Vec::new();
+        let mut set = |tag: &[u8; 4], value: u32| {
+            features.push(Feature::new(Tag::new(tag), value, ..));
+        };
+        if self.old_style_figures {
+            set(b"onum", 1);
+        }
+        if self.small_caps {
+            set(b"smcp", 1);
+        }
+        if self.no_ligatures {
+            set(b"liga", 0);
+            set(b"clig", 0);
+            set(b"calt", 0);
+        }
+        features
+    }
+}
+
+type Key = (FaceId, u32, Features, Option<Arc<str>>, Box<str>);
+
+/// Shapes runs of one build, with a cache.
+pub struct Shaper<'a> {
+    set: &'a FontSet,
+    fonts: Vec<Option<Font>>,
+    cache: HashMap<Key, Arc<Shaped>>,
+    buffer: Option<Buffer>,
+}
+
+impl<'a> Shaper<'a> {
+    /// A shaper for the faces of `set`.
+    pub fn new(set: &'a FontSet) -> Self {
+        let fonts = set
+            .faces
+            .iter()
+            .map(|face| Font::new(face.blob(), 0))
+            .collect();
+        Shaper {
+            set,
+            fonts,
+            cache: HashMap::new(),
+            buffer: Some(Buffer::new()),
+        }
+    }
+
+    /// The font set.
+    pub fn fonts(&self) -> &'a FontSet {
+        self.set
+    }
+
+    /// `text` in `face` at `size` points. A face that cannot be read gives
+    /// no glyphs (the font stage warned already).
+    pub fn shape(
+        &mut self,
+        text: &str,
+        face: FaceId,
+        size: f32,
+        language: Option<&Arc<str>>,
+        features: Features,
+    ) -> Arc<Shaped> {
+        let key: Key = (
+            face,
+            size.to_bits(),
+            features,
+            language.cloned(),
+            text.into(),
+        );
+        if let Some(shaped) = self.cache.get(&key) {
+            return shaped.clone();
+        }
+        let shaped = Arc::new(self.shape_uncached(text, face, size, language, features));
+        self.cache.insert(key, shaped.clone());
+        shaped
+    }
+
+    fn shape_uncached(
+        &mut self,
+        text: &str,
+        face: FaceId,
+        size: f32,
+        language: Option<&Arc<str>>,
+        features: Features,
+    ) -> Shaped {
+        let empty = Shaped {
+            face,
+            size,
+            glyphs: Vec::new(),
+            width: 0.0,
+        };
+        let Some(Some(font)) = self.fonts.get(face) else {
+            return empty;
+        };
+        let shaper = ShaperFont::new(font);
+        let scale = size / f32::from(font.units_per_em().max(1));
+        let mut buffer = self.buffer.take().unwrap_or_default();
+        buffer.clear();
+        buffer.push_str(text);
+        if let Some(language) = language.and_then(|l| Language::from_str(l).ok()) {
+            buffer.set_language(Some(language));
+        }
+        buffer.guess_segment_properties();
+        let features = features.to_harfrust();
+        let shaped = harfrust::shape(
+            &shaper,
+            &mut buffer,
+            ShapeOptions::new().features(&features),
+        );
+        let mut result = empty;
+        if shaped.is_ok() {
+            for (info, position) in buffer.glyph_infos().iter().zip(buffer.glyph_positions()) {
+                let advance = position.x_advance as f32 * scale;
+                result.width += advance;
+                result.glyphs.push(Glyph {
+                    id: info.glyph_id,
+                    cluster: info.cluster,
+                    advance,
+                    x_offset: position.x_offset as f32 * scale,
+                    y_offset: position.y_offset as f32 * scale,
+                });
+            }
+        }
+        buffer.clear();
+        self.buffer = Some(buffer);
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn face(set: &FontSet, family: &str) -> FaceId {
+        set.faces.iter().position(|f| f.family == family).unwrap()
+    }
+
+    #[test]
+    fn ligatures_kerning_and_clusters() {
+        let set = FontSet::embedded();
+        let body = face(&set, "Libertinus Serif");
+        let mut shaper = Shaper::new(&set);
+        // "ffi" becomes one glyph whose cluster starts at the first `f`.
+        let office = shaper.shape("office", body, 10.0, None, Features::default());
+        assert_eq!(office.glyphs.len(), 4, "{:?}", office.glyphs);
+        assert!(office.is_cluster_boundary(1) && office.is_cluster_boundary(4));
+        assert!(!office.is_cluster_boundary(2) && !office.is_cluster_boundary(3));
+        let plain = shaper.shape(
+            "office",
+            body,
+            10.0,
+            None,
+            Features {
+                no_ligatures: true,
+                ..Features::default()
+            },
+        );
+        assert_eq!(plain.glyphs.len(), 6);
+        // Kerning: "AV" is narrower than "A" plus "V".
+        let av = shaper
+            .shape("AV", body, 10.0, None, Features::default())
+            .width;
+        let a = shaper
+            .shape("A", body, 10.0, None, Features::default())
+            .width;
+        let v = shaper
+            .shape("V", body, 10.0, None, Features::default())
+            .width;
+        assert!(av < a + v - 0.1, "{av} vs {}", a + v);
+        // Size scales linearly; the cache hands back the same run.
+        let big = shaper.shape("office", body, 20.0, None, Features::default());
+        assert!((big.width - 2.0 * office.width).abs() < 1e-3);
+        let again = shaper.shape("office", body, 10.0, None, Features::default());
+        assert!(Arc::ptr_eq(&office, &again));
+    }
+
+    #[test]
+    fn korean_shapes_in_its_face() {
+        let set = FontSet::embedded();
+        let korean = face(&set, "Nanum Myeongjo");
+        let mut shaper = Shaper::new(&set);
+        let word = shaper.shape(
+            "회고록",
+            korean,
+            10.0,
+            Some(&"ko".into()),
+            Features::default(),
+        );
+        assert_eq!(word.glyphs.len(), 3);
+        assert!(word.glyphs.iter().all(|g| g.id != 0));
+        assert_eq!(
+            word.glyphs.iter().map(|g| g.cluster).collect::<Vec<_>>(),
+            vec![0, 3, 6]
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! Style: the page and type settings of the print edition, from `book.toml`.
+//!
+//! **In:** the [`Config`] and the [`FontSet`]. **Out:** a [`Style`] in
+//! points: page size, margins, measure, type size and leading, the faces of
+//! each role, and the line-breaking parameters. **Must not:** lay anything
+//! out.
+
+use super::flow::Faces;
+use super::linebreak::Params;
+use crate::config::Config;
+use crate::fonts::{FontSet, Style as FaceStyle};
+
+/// The print edition's settings, in points.
+#[derive(Debug, Clone)]
+pub struct Style {
+    /// Page width (the trim size).
+    pub page_width: f32,
+    /// Page height.
+    pub page_height: f32,
+    /// Margin at the top of the text block.
+    pub top: f32,
+    /// Margin below the text block (the folio sits in it).
+    pub bottom: f32,
+    /// Margin at the binding side.
+    pub inner: f32,
+    /// Margin at the outer side.
+    pub outer: f32,
+    /// Width of the text block.
+    pub measure: f32,
+    /// Height of the text block.
+    pub block_height: f32,
+    /// Body type size.
+    pub size: f32,
+    /// Baseline-to-baseline distance as a multiple of the type size.
+    pub leading_ratio: f32,
+    /// The faces of each role.
+    pub faces: Faces,
+    /// Line breaking.
+    pub params: Params,
+}
+
+impl Style {
+    /// The style `book.toml` asks for, in the faces of `fonts`.
+    pub fn new(config: &Config, fonts: &FontSet) -> Style {
+        let pdf = &config.pdf;
+        let pt = |length: crate::config::Length| length.to_pt() as f32;
+        let page_width = pt(pdf.trim_size.width);
+        let page_height = pt(pdf.trim_size.height);
+        let (top, bottom, inner, outer) = (
+            pt(pdf.margins.top),
+            pt(pdf.margins.bottom),
+            pt(pdf.margins.inner),
+            pt(pdf.margins.outer),
+        );
+        let face = |family: &str, style: FaceStyle, bold: bool| -> Option<usize> {
+            fonts
+                .faces
+                .iter()
+                .position(|f| f.family == family && f.style == style && (f.weight >= 600) == bold)
+        };
+        let body = fonts.body;
+        let regular = face(body, FaceStyle::Normal, false).unwrap_or(0);
+        let faces = Faces {
+            regular,
+            italic: face(body, FaceStyle::Italic, false).unwrap_or(regular),
+            bold: face(body, FaceStyle::Normal, true).unwrap_or(regular),
+            bold_italic: face(body, FaceStyle::Italic, true).unwrap_or(regular),
+            mono: face(fonts.mono, FaceStyle::Normal, false).unwrap_or(regular),
+            fallbacks: fonts
+                .fallback
+                .iter()
+                .filter_map(|family| face(family, FaceStyle::Normal, false))
+                .collect(),
+        };
+        Style {
+            page_width,
+            page_height,
+            top,
+            bottom,
+            inner,
+            outer,
+            measure: page_width - inner - outer,
+            block_height: page_height - top - bottom,
+            size: pt(pdf.font_size),
+            leading_ratio: 1.25,
+            faces,
+            params: Params::default(),
+        }
+    }
+}
