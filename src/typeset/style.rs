@@ -84,7 +84,13 @@ impl Style {
             size: pt(pdf.font_size),
             leading_ratio: 1.25,
             faces,
-            params: Params::default(),
+            params: Params {
+                // LaTeX's \sloppy: a loose line rather than one past the
+                // margin when nothing within tolerance exists.
+                emergency_stretch: 3.0 * pdf.font_size.to_pt(),
+                hyphen_penalty: 100.0,
+                ..Params::default()
+            },
         }
     }
 }
