@@ -331,24 +331,29 @@ impl<'de> Deserialize<'de> for TrimSize {
 pub struct LanguageTag(pub String);
 
 impl LanguageTag {
-    /// Checks the tag's shape: a 2–3 or 5–8 letter primary subtag, then
-    /// subtags of 1–8 letters or digits.
+    /// Checks the tag's shape (see [`LanguageTag::is_valid`]).
     pub fn parse(text: &str) -> Result<LanguageTag, String> {
-        let mut parts = text.split('-');
-        let primary = parts.next().unwrap_or("");
-        let primary_ok = matches!(primary.len(), 2..=3 | 5..=8)
-            && primary.chars().all(|c| c.is_ascii_alphabetic())
-            || primary == "x"
-            || primary == "i";
-        let rest_ok = parts
-            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
-        if primary_ok && rest_ok {
+        if Self::is_valid(text) {
             Ok(LanguageTag(text.to_string()))
         } else {
             Err(format!(
                 "`{text}` is not a BCP 47 language tag; write one like `en`, `en-GB` or `ko`"
             ))
         }
+    }
+
+    /// Whether `text` has a language tag's shape: a 2–3 or 5–8 letter
+    /// primary subtag (or `x`, `i`), then subtags of 1–8 letters or digits.
+    pub fn is_valid(text: &str) -> bool {
+        let mut parts = text.split('-');
+        let primary = parts.next().unwrap_or("");
+        let primary_ok = matches!(primary.len(), 2..=3 | 5..=8)
+            && primary.chars().all(|c| c.is_ascii_alphabetic())
+            || primary == "x"
+            || primary == "i";
+        primary_ok
+            && parts
+                .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
     }
 }
 

@@ -60,6 +60,10 @@ cases! {
     footnote_duplicate,
     footnote_self_reference,
     footnote_label_case_fold,
+    // Links and raw HTML in the EPUB.
+    link_broken,
+    footnote_in_link,
+    html_content_order,
     // Chapter structure.
     chapter_empty,
     chapter_title_only,

@@ -25,6 +25,7 @@
 
 mod cover;
 mod fonts;
+mod links;
 mod ocf;
 mod package;
 mod rawhtml;

@@ -5,6 +5,17 @@
 //! of the chapter, each beginning with its back-link (Kindle wants the link
 //! first), so reading systems show them as pop-ups and others as a list.
 //!
+//! Links cannot nest. A footnote call is a link, so it ends a raw `<a>` of
+//! its own container (`<a href="…">text[^1]`: the link ends before the
+//! call); inside a link it cannot end (a Markdown link, or a raw `<a>`
+//! around the emphasis the call is in), the call is written as its number
+//! in a `<sup>`, with its id so the note's back-link still lands, and a
+//! `footnote-in-link` warning. Link destinations, Markdown's and raw
+//! HTML's, go through [`links`](super::links): one that leads nowhere is
+//! written as its text, with a `link-broken` warning. So that a link may
+//! point at an id further down, each chapter is written twice: the first
+//! time, thrown away, learns the ids the document has.
+//!
 //! Raw HTML goes through the sanitizer in [`rawhtml`](super::rawhtml).
 //! Every container (each `blocks` and each `inlines` call) keeps its own
 //! [`RawHtml`] state on a stack: the Html nodes are fed to it in order,
@@ -14,6 +25,7 @@
 //! go in; inside a dropped element (`<script>` in a paragraph) the Markdown
 //! inlines up to its end tag are left out, except footnote calls.
 
+use super::links::{self, Links, Resolve};
 use super::rawhtml::{Context, Ids, Output, RawHtml};
 use crate::diag::Diagnostic;
 use crate::model::{
@@ -35,8 +47,17 @@ pub struct ChapterWriter<'a> {
     raw: Vec<RawHtml>,
     /// The ids used in the chapter document, so raw HTML repeats none.
     ids: Ids,
-    /// How many Markdown links are open (raw `<a>` cannot go in one).
+    /// Where the chapter's links may lead.
+    links: Links<'a>,
+    /// How many Markdown links are open (raw `<a>` cannot go in one),
+    /// broken ones included so raw HTML is kept the same either way.
     link_depth: usize,
+    /// How many Markdown links are written as `<a>` and open.
+    anchors: usize,
+    /// How many quotations, list items and notes are open: their lines
+    /// lose their `> ` or indentation, so raw HTML's source lines no
+    /// longer line up with its text.
+    nesting: usize,
     /// Problems found (raw HTML dropped, say).
     pub warnings: Vec<Diagnostic>,
     /// Images written, and how many of them have no alternative text (for
@@ -70,7 +91,10 @@ impl<'a> ChapterWriter<'a> {
             calls: vec![0; notes],
             raw: Vec::new(),
             ids: Ids::for_chapter(&book.chapters[index]),
+            links: Links::new(book, index, numbering),
             link_depth: 0,
+            anchors: 0,
+            nesting: 0,
             warnings: Vec::new(),
             images: ImageCount::default(),
         }
@@ -86,6 +110,17 @@ impl<'a> ChapterWriter<'a> {
 
     /// The whole chapter: a `<section>` with its head, body and notes.
     pub fn write(&mut self, w: &mut XmlWriter) {
+        // A rehearsal, thrown away with its warnings, finds every id the
+        // document will have (raw HTML's too), so links may point forward.
+        // What it keeps of raw HTML does not depend on where links lead.
+        let mut rehearsal =
+            ChapterWriter::new(self.book, self.index, self.numbering, self.image_hrefs);
+        rehearsal.section(&mut XmlWriter::new());
+        self.links.know(rehearsal.ids);
+        self.section(w);
+    }
+
+    fn section(&mut self, w: &mut XmlWriter) {
         let chapter = self.chapter();
         w.start("section")
             .attr("id", &chapter.slug)
@@ -115,12 +150,15 @@ impl<'a> ChapterWriter<'a> {
 
     fn notes(&mut self, w: &mut XmlWriter) {
         let chapter = self.chapter();
+        // A note's lines after its first are indented in the source.
+        self.nesting += 1;
         w.start("section")
             .attr("class", "footnotes")
             .attr("aria-label", "Notes")
             .newline();
         for (index, note) in chapter.footnotes.iter().enumerate() {
             let number = self.number(index).to_string();
+            self.ids.insert(&format!("fn-{number}"));
             w.start("aside")
                 .attr("epub:type", "footnote")
                 .attr("role", "doc-footnote")
@@ -159,6 +197,7 @@ impl<'a> ChapterWriter<'a> {
             w.end().newline();
         }
         w.end().newline();
+        self.nesting -= 1;
     }
 
     fn blocks(&mut self, w: &mut XmlWriter, blocks: &[Block]) {
@@ -191,7 +230,9 @@ impl<'a> ChapterWriter<'a> {
             }
             BlockKind::Quote(blocks) => {
                 w.start("blockquote").newline();
+                self.nesting += 1;
                 self.blocks(w, blocks);
+                self.nesting -= 1;
                 w.end();
             }
             BlockKind::List(list) => {
@@ -210,6 +251,7 @@ impl<'a> ChapterWriter<'a> {
                     w.attr("class", "tasks");
                 }
                 w.newline();
+                self.nesting += 1;
                 for item in &list.items {
                     w.start("li");
                     if let Some(done) = item.task {
@@ -238,6 +280,7 @@ impl<'a> ChapterWriter<'a> {
                     }
                     w.end().newline();
                 }
+                self.nesting -= 1;
                 w.end();
             }
             BlockKind::Code(code) => {
@@ -338,17 +381,23 @@ impl<'a> ChapterWriter<'a> {
         if alone {
             self.enter(inline);
         }
-        if let Some(raw) = self.raw.last_mut() {
-            let mut out = Output {
-                w: &mut *w,
-                ids: &mut self.ids,
-                warnings: &mut self.warnings,
-            };
+        if let (Some(raw), mut out) = self.sanitizer(w) {
             raw.feed(html, span, &mut out);
         }
         if alone {
             self.leave(w);
         }
+    }
+
+    /// The innermost container's raw HTML state, and where it writes.
+    fn sanitizer<'s>(&'s mut self, w: &'s mut XmlWriter) -> (Option<&'s mut RawHtml>, Output<'s>) {
+        let out = Output {
+            w,
+            ids: &mut self.ids,
+            warnings: &mut self.warnings,
+            links: &mut self.links,
+        };
+        (self.raw.last_mut(), out)
     }
 
     /// Starts a container's raw HTML state; it sees what the enclosing
@@ -359,7 +408,11 @@ impl<'a> ChapterWriter<'a> {
         if self.link_depth > 0 {
             outer.push("a");
         }
-        self.raw.push(RawHtml::new(Context { inline, outer }));
+        self.raw.push(RawHtml::new(Context {
+            inline,
+            outer,
+            lines_match: self.nesting == 0,
+        }));
     }
 
     /// Ends a container: closes the raw HTML elements it left open.
@@ -367,36 +420,24 @@ impl<'a> ChapterWriter<'a> {
         let Some(raw) = self.raw.pop() else {
             return;
         };
-        let closed = raw.finish(&mut Output {
-            w,
-            ids: &mut self.ids,
-            warnings: &mut self.warnings,
-        });
-        if let Some(parent) = self.raw.last_mut() {
+        let (parent, mut out) = self.sanitizer(w);
+        let closed = raw.finish(&mut out);
+        if let Some(parent) = parent {
             parent.expect_end_tags(closed);
         }
     }
 
-    /// Ends the raw HTML elements a Markdown block cannot go inside.
+    /// Ends the raw HTML elements a Markdown block cannot go inside, nor
+    /// the blocks it holds (a table in a quotation cannot go in a raw
+    /// `<caption>` either, and only this container can end that).
     fn before_markdown_block(&mut self, w: &mut XmlWriter, block: &Block) {
-        let element = match &block.kind {
-            BlockKind::Paragraph(_) => "p",
-            BlockKind::Heading(_) => "h2",
-            BlockKind::Quote(_) => "blockquote",
-            BlockKind::List(_) => "ul",
-            BlockKind::Code(_) => "pre",
-            BlockKind::Rule => "hr",
-            BlockKind::Table(_) => "table",
-            BlockKind::Image(_) => "figure",
-            BlockKind::Html(_) => return,
+        let Some(element) = markdown_element(block) else {
+            return;
         };
-        if let Some(raw) = self.raw.last_mut() {
-            let mut out = Output {
-                w,
-                ids: &mut self.ids,
-                warnings: &mut self.warnings,
-            };
-            raw.before_markdown_block(element, block.span, &mut out);
+        let mut inside = Vec::new();
+        nested_elements(block, &mut inside);
+        if let (Some(raw), mut out) = self.sanitizer(w) {
+            raw.before_markdown_block(element, &inside, block.span, &mut out);
         }
     }
 
@@ -404,12 +445,7 @@ impl<'a> ChapterWriter<'a> {
     /// container (links cannot nest). False when an enclosing container
     /// has one open, which cannot be ended from here.
     fn before_link(&mut self, w: &mut XmlWriter, markdown_link: bool) -> bool {
-        if let Some(raw) = self.raw.last_mut() {
-            let mut out = Output {
-                w,
-                ids: &mut self.ids,
-                warnings: &mut self.warnings,
-            };
+        if let (Some(raw), mut out) = self.sanitizer(w) {
             raw.before_link(markdown_link, &mut out);
         }
         !self.raw.iter().any(|raw| raw.is_open("a"))
@@ -418,38 +454,16 @@ impl<'a> ChapterWriter<'a> {
     fn inlines(&mut self, w: &mut XmlWriter, inlines: &[Inline]) {
         self.enter(true);
         for inline in inlines {
-            match &inline.kind {
-                InlineKind::Html(_) => {}
-                // Inside a dropped element (`<script>` … `</script>`) the
-                // Markdown goes too, but not a note's call: the note links
-                // back to it.
-                _ if self.raw.last().is_some_and(RawHtml::skipping) => {
-                    self.footnote_calls(w, inline);
-                    continue;
-                }
-                InlineKind::Link { content, .. } => {
-                    if self.before_link(w, true) {
-                        self.link_depth += 1;
-                        self.inline(w, inline);
-                        self.link_depth -= 1;
-                    } else {
-                        self.warnings.push(
-                            Diagnostic::warning(
-                                "html-unwrapped",
-                                "this Markdown link is inside an HTML `<a>`, and links cannot nest: its text is kept without the link",
-                            )
-                            .at(inline.span),
-                        );
-                        self.inlines(w, content);
-                    }
-                    continue;
-                }
-                InlineKind::FootnoteRef(_) => {
-                    self.before_link(w, false);
-                }
-                _ => {}
+            // Inside a dropped element (`<script>` … `</script>`) the
+            // Markdown goes too, but not a note's call: the note links
+            // back to it.
+            if !matches!(inline.kind, InlineKind::Html(_))
+                && self.raw.last().is_some_and(RawHtml::skipping)
+            {
+                self.footnote_calls(w, inline);
+            } else {
+                self.inline(w, inline);
             }
-            self.inline(w, inline);
         }
         self.leave(w);
     }
@@ -473,6 +487,14 @@ impl<'a> ChapterWriter<'a> {
     }
 
     fn inline(&mut self, w: &mut XmlWriter, inline: &Inline) {
+        let content = match &inline.kind {
+            InlineKind::Html(_) | InlineKind::SoftBreak => false,
+            InlineKind::Text(text) => !text.trim().is_empty(),
+            _ => true,
+        };
+        if content && let (Some(raw), mut out) = self.sanitizer(w) {
+            raw.markdown_content(inline.span, &mut out);
+        }
         match &inline.kind {
             InlineKind::Text(text) => {
                 w.text(text);
@@ -499,30 +521,9 @@ impl<'a> ChapterWriter<'a> {
                 url,
                 title,
                 content,
-            } => {
-                w.start("a").attr("href", url);
-                if let Some(title) = title {
-                    w.attr("title", title);
-                }
-                self.inlines(w, content);
-                w.end();
-            }
+            } => self.link(w, inline.span, url, title.as_deref(), content),
             InlineKind::Image(image) => self.image(w, image, true),
-            InlineKind::FootnoteRef(note) => {
-                let number = self.number(*note);
-                self.calls[*note] += 1;
-                let id = match self.calls[*note] {
-                    1 => format!("fnref-{number}"),
-                    n => format!("fnref-{number}-{n}"),
-                };
-                w.start("a")
-                    .attr("epub:type", "noteref")
-                    .attr("role", "doc-noteref")
-                    .attr("href", &format!("#fn-{number}"))
-                    .attr("id", &id)
-                    .text(&number.to_string())
-                    .end();
-            }
+            InlineKind::FootnoteRef(note) => self.footnote_call(w, inline.span, *note),
             InlineKind::LineBreak => {
                 w.start("br").end().newline();
             }
@@ -533,5 +534,119 @@ impl<'a> ChapterWriter<'a> {
                 self.raw_html(w, html, inline.span, true);
             }
         }
+    }
+
+    /// A Markdown link: an `<a>` when it leads somewhere and can be one,
+    /// else its text alone, with a warning.
+    fn link(
+        &mut self,
+        w: &mut XmlWriter,
+        span: Span,
+        url: &str,
+        title: Option<&str>,
+        content: &[Inline],
+    ) {
+        if !self.before_link(w, true) {
+            self.warnings.push(
+                Diagnostic::warning(
+                    "html-unwrapped",
+                    "this Markdown link is inside an HTML `<a>`, and links cannot nest: its text is kept without the link",
+                )
+                .at(span),
+            );
+            self.inlines(w, content);
+            return;
+        }
+        let href = match self.links.resolve(url) {
+            Ok(href) => Some(href),
+            Err(why) => {
+                self.warnings.push(links::broken(url, &why).at(span));
+                None
+            }
+        };
+        self.link_depth += 1;
+        match href {
+            Some(href) => {
+                w.start("a").attr("href", &href);
+                if let Some(title) = title {
+                    w.attr("title", title);
+                }
+                self.anchors += 1;
+                self.inlines(w, content);
+                self.anchors -= 1;
+                w.end();
+            }
+            None => self.inlines(w, content),
+        }
+        self.link_depth -= 1;
+    }
+
+    /// A footnote call: a link to the note, or its bare number inside a
+    /// link (links cannot nest); with the id the note links back to.
+    fn footnote_call(&mut self, w: &mut XmlWriter, span: Span, note: usize) {
+        let in_link = !self.before_link(w, false) || self.anchors > 0;
+        let number = self.number(note);
+        self.calls[note] += 1;
+        let id = match self.calls[note] {
+            1 => format!("fnref-{number}"),
+            n => format!("fnref-{number}-{n}"),
+        };
+        self.ids.insert(&id);
+        if in_link {
+            self.warnings.push(
+                Diagnostic::warning(
+                    "footnote-in-link",
+                    "this footnote call is inside a link, and links cannot nest: its number is written without the link to the note",
+                )
+                .at(span)
+                .hint("put the call after the link's text"),
+            );
+            w.start("sup")
+                .attr("class", "noteref")
+                .attr("id", &id)
+                .text(&number.to_string())
+                .end();
+            return;
+        }
+        w.start("a")
+            .attr("epub:type", "noteref")
+            .attr("role", "doc-noteref")
+            .attr("href", &format!("#fn-{number}"))
+            .attr("id", &id)
+            .text(&number.to_string())
+            .end();
+    }
+}
+
+/// The element a Markdown block is written as (`None` for raw HTML).
+fn markdown_element(block: &Block) -> Option<&'static str> {
+    Some(match &block.kind {
+        BlockKind::Paragraph(_) => "p",
+        BlockKind::Heading(_) => "h2",
+        BlockKind::Quote(_) => "blockquote",
+        BlockKind::List(_) => "ul",
+        BlockKind::Code(_) => "pre",
+        BlockKind::Rule => "hr",
+        BlockKind::Table(_) => "table",
+        BlockKind::Image(_) => "figure",
+        BlockKind::Html(_) => return None,
+    })
+}
+
+/// Adds to `into` the elements the blocks inside `block` (a quotation's,
+/// a list's) are written as, each once.
+fn nested_elements(block: &Block, into: &mut Vec<&'static str>) {
+    let blocks: Vec<&Block> = match &block.kind {
+        BlockKind::Quote(blocks) => blocks.iter().collect(),
+        BlockKind::List(list) => list.items.iter().flat_map(|i| &i.blocks).collect(),
+        _ => return,
+    };
+    for inner in blocks {
+        if let Some(element) = markdown_element(inner)
+            && !into.contains(&element)
+        {
+            into.push(element);
+        }
+        nested_elements(inner, into);
     }
 }

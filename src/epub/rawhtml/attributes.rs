@@ -2,6 +2,7 @@
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
+use crate::config::LanguageTag;
 
 /// Why an attribute is left out.
 pub(super) enum Refusal {
@@ -9,6 +10,9 @@ pub(super) enum Refusal {
     Style,
     NotKept,
     Invalid(String),
+    /// An `href` that leads nowhere: warned about on its own, as
+    /// `link-broken`.
+    Broken(String),
 }
 
 /// Writes the attributes of `tag` that `element` keeps, and warns once
@@ -17,7 +21,14 @@ pub(super) fn write_attributes(element: &Element, tag: &StartTag, at: &Locator, 
     let mut written: Vec<&'static str> = Vec::new();
     let mut refused: Vec<(&str, Range<usize>, Refusal)> = Vec::new();
     for attribute in &tag.attributes {
-        match check_attribute(element, &attribute.name, &attribute.value, out.ids) {
+        let checked = check_attribute(
+            element,
+            &attribute.name,
+            &attribute.value,
+            out.ids,
+            out.links,
+        );
+        match checked {
             Ok((name, _)) if written.contains(&name) => {}
             Ok((name, value)) => {
                 written.push(name);
@@ -27,6 +38,10 @@ pub(super) fn write_attributes(element: &Element, tag: &StartTag, at: &Locator, 
                     out.w.attr(name, &value);
                 }
             }
+            Err(Refusal::Broken(why)) => out.warnings.push(
+                super::super::links::broken(&attribute.value, &why)
+                    .at(at.span(attribute.range.clone())),
+            ),
             Err(refusal) => refused.push((&attribute.name, attribute.range.clone(), refusal)),
         }
     }
@@ -51,7 +66,7 @@ pub(super) fn write_attributes(element: &Element, tag: &StartTag, at: &Locator, 
             Refusal::Script => "event handlers (`on…`) are scripts, and the e-book runs none".to_string(),
             Refusal::Style => format!("{LOOKS}: give the element a `class` and style that instead of a `style`"),
             Refusal::NotKept => "quire keeps `class`, `id`, `title`, `lang`, `dir`, `role`, `aria-label`, `aria-hidden`, `epub:type` and a few attributes particular to an element".to_string(),
-            Refusal::Invalid(why) => why.clone(),
+            Refusal::Invalid(why) | Refusal::Broken(why) => why.clone(),
         };
         if !hints.contains(&hint) {
             hints.push(hint);
@@ -69,6 +84,7 @@ pub(super) fn check_attribute<'v>(
     name: &str,
     value: &'v str,
     ids: &mut Ids,
+    links: &mut dyn Resolve,
 ) -> Result<(&'static str, Cow<'v, str>), Refusal> {
     let invalid = |why: &str| Err(Refusal::Invalid(why.to_string()));
     let keep = |name: &'static str| Ok((name, Cow::Borrowed(value)));
@@ -77,8 +93,17 @@ pub(super) fn check_attribute<'v>(
         "style" => Err(Refusal::Style),
         "class" => keep("class"),
         "title" => keep("title"),
-        "epub:type" if !value.trim().is_empty() => keep("epub:type"),
-        "lang" | "xml:lang" if is_language(value) => keep("lang"),
+        "epub:type" => {
+            let terms: Vec<&str> = value.split_ascii_whitespace().collect();
+            if !terms.is_empty() && terms.iter().all(|t| EPUB_TYPES.contains(t)) {
+                Ok(("epub:type", Cow::Owned(terms.join(" "))))
+            } else {
+                invalid(
+                    "`epub:type` takes terms of the EPUB structural semantics vocabulary, such as `chapter`, `epigraph` or `pullquote`, without a prefix",
+                )
+            }
+        }
+        "lang" | "xml:lang" if value.is_empty() || LanguageTag::is_valid(value) => keep("lang"),
         "lang" | "xml:lang" => invalid("`lang` must be a language tag such as `en` or `pt-BR`"),
         "dir" => match value.to_ascii_lowercase().as_str() {
             "ltr" => Ok(("dir", Cow::Borrowed("ltr"))),
@@ -90,19 +115,30 @@ pub(super) fn check_attribute<'v>(
             Ok(()) => keep("id"),
             Err(why) => Err(Refusal::Invalid(why)),
         },
-        "role"
-            if value.split_ascii_whitespace().count() > 0
-                && value.split_ascii_whitespace().all(|r| ROLES.contains(&r)) =>
-        {
-            keep("role")
-        }
-        "role" => invalid(
-            "`role` must be a structural WAI-ARIA role (such as `note`) or a DPUB-ARIA `doc-…` role",
-        ),
+        "role" => match roles(element.name) {
+            Some(roles) if roles.contains(&value.trim()) => {
+                Ok(("role", Cow::Owned(value.trim().to_string())))
+            }
+            Some(_) => invalid(&format!(
+                "`role` must be one structural WAI-ARIA role (such as `note`) or DPUB-ARIA `doc-…` role that `<{}>` may have",
+                element.name
+            )),
+            None => invalid(
+                "`role` is kept on `div`, `span`, `p`, `section`, `aside`, `figure` and `blockquote` only",
+            ),
+        },
         "aria-label" if !value.trim().is_empty() => keep("aria-label"),
         "aria-hidden" if matches!(value, "true" | "false") => keep("aria-hidden"),
         "aria-hidden" => invalid("`aria-hidden` must be `true` or `false`"),
         _ => match element.attributes.iter().find(|a| **a == name) {
+            Some(&"href") if is_safe_url(value) => links
+                .resolve(value)
+                .map(|href| ("href", Cow::Owned(href)))
+                .map_err(Refusal::Broken),
+            Some(&"cite") if is_safe_url(value) => links
+                .resolve(value)
+                .map(|cite| ("cite", Cow::Owned(cite)))
+                .map_err(|why| Refusal::Invalid(format!("`cite` must lead somewhere: {why}"))),
             Some(&name) => check_element_attribute(name, value),
             None => Err(Refusal::NotKept),
         },
@@ -123,7 +159,6 @@ pub(super) fn check_element_attribute<'v>(
     };
     let invalid = |why: String| Err(Refusal::Invalid(why));
     match name {
-        "href" | "cite" if is_safe_url(value) => ok(Cow::Borrowed(value)),
         "href" | "cite" => {
             invalid("`javascript:`, `vbscript:` and `data:` addresses are left out".to_string())
         }
@@ -175,20 +210,6 @@ pub(super) fn is_safe_url(value: &str) -> bool {
     !["javascript:", "vbscript:", "data:"]
         .iter()
         .any(|scheme| squeezed.starts_with(scheme))
-}
-
-/// A BCP 47-shaped language tag (`en`, `pt-BR`, `sr-Latn-RS`), or empty
-/// (which says "unknown language").
-pub(super) fn is_language(value: &str) -> bool {
-    value.is_empty()
-        || value.split('-').enumerate().all(|(i, part)| {
-            (1..=8).contains(&part.len())
-                && if i == 0 {
-                    part.bytes().all(|b| b.is_ascii_alphabetic())
-                } else {
-                    part.bytes().all(|b| b.is_ascii_alphanumeric())
-                }
-        })
 }
 
 /// An XML name without colons (what an `id` must be in XHTML).
@@ -255,11 +276,13 @@ pub(super) fn is_datetime(value: &str) -> bool {
         }
         match s.rfind(['+', '-']) {
             Some(i) => {
+                // `+hh:mm` or `+hhmm`; `get` because the zone may hold any
+                // character, and slicing inside one would panic.
                 let zone = s[i + 1..].replace(':', "");
                 time(&s[..i])
                     && zone.len() == 4
-                    && number(&zone[..2], 2, 23)
-                    && number(&zone[2..], 2, 59)
+                    && zone.get(..2).is_some_and(|h| number(h, 2, 23))
+                    && zone.get(2..).is_some_and(|m| number(m, 2, 59))
             }
             None => time(s),
         }

@@ -90,7 +90,8 @@ pub(super) const NO_SECTIONS: &[&str] = &["address", "dt", "th"];
 /// Where `header` and `footer` may not go.
 pub(super) const NO_HEADERS: &[&str] = &["address", "dt", "th", "header", "footer"];
 pub(super) const CELL_PARENT: &[&str] = &["tr"];
-pub(super) const ROW_PARENTS: &[&str] = &["table", "thead", "tbody", "tfoot"];
+/// A row directly in a table gets a `tbody` (see `RawHtml::start_tag`).
+pub(super) const ROW_PARENTS: &[&str] = &["thead", "tbody"];
 pub(super) const TABLE_PARENT: &[&str] = &["table"];
 
 /// Every element quire keeps, with what it may hold and where it may go.
@@ -113,7 +114,6 @@ pub(super) static ELEMENTS: &[Element] = &[
     phrasing("kbd"),
     phrasing("mark"),
     phrasing("q").attributes(&["cite"]),
-    phrasing("rp").parents(&["ruby"]).optional_end(),
     phrasing("rt").parents(&["ruby"]).optional_end(),
     phrasing("ruby"),
     phrasing("s"),
@@ -133,10 +133,7 @@ pub(super) static ELEMENTS: &[Element] = &[
     flow("aside", Model::Flow).not_inside(NO_SECTIONS),
     flow("blockquote", Model::Flow).attributes(&["cite"]),
     flow("caption", Model::Flow).parents(TABLE_PARENT).optional_end(),
-    flow("col", Model::Void).parents(&["colgroup"]).attributes(&["span"]),
-    flow("colgroup", Model::Structure).parents(TABLE_PARENT).attributes(&["span"]).optional_end(),
     flow("dd", Model::Flow).parents(&["dl"]).optional_end(),
-    flow("details", Model::Flow).attributes(&["open"]),
     flow("div", Model::Flow),
     flow("dl", Model::Structure),
     flow("dt", Model::Flow).parents(&["dl"]).optional_end(),
@@ -155,13 +152,11 @@ pub(super) static ELEMENTS: &[Element] = &[
     flow("p", Model::Phrasing).optional_end(),
     flow("pre", Model::Phrasing),
     flow("section", Model::Flow).not_inside(NO_SECTIONS),
-    flow("summary", Model::Phrasing).parents(&["details"]),
     flow("table", Model::Structure).not_inside(&["caption"]),
     flow("tbody", Model::Structure).parents(TABLE_PARENT).optional_end(),
     flow("td", Model::Flow).parents(CELL_PARENT).attributes(&["colspan", "rowspan"]).optional_end(),
-    flow("tfoot", Model::Structure).parents(TABLE_PARENT).optional_end(),
     flow("th", Model::Flow).parents(CELL_PARENT).optional_end()
-        .attributes(&["abbr", "colspan", "rowspan", "scope"]),
+        .attributes(&["colspan", "rowspan", "scope"]),
     flow("thead", Model::Structure).parents(TABLE_PARENT).optional_end(),
     flow("tr", Model::Structure).parents(ROW_PARENTS).optional_end(),
     flow("ul", Model::Structure),
@@ -169,12 +164,18 @@ pub(super) static ELEMENTS: &[Element] = &[
 
 /// Old or variant names written as another element (`h1` is the chapter's
 /// own heading, so a raw one becomes `h2`, as a Markdown `#` inside does).
+/// `details` and `summary` become plain blocks: a disclosure widget must
+/// start with its summary, and e-book readers rarely open one anyway; a
+/// `tfoot` is a body, as a footer must be the last thing in its table.
 pub(super) const RENAMED: &[(&str, &str)] = &[
     ("acronym", "abbr"),
     ("center", "div"),
+    ("details", "div"),
     ("h1", "h2"),
     ("listing", "pre"),
     ("strike", "s"),
+    ("summary", "div"),
+    ("tfoot", "tbody"),
     ("tt", "code"),
     ("xmp", "pre"),
 ];
@@ -188,6 +189,7 @@ pub(super) const MEDIA: &str =
 pub(super) const IMAGES: &str =
     "write images in Markdown, `![alt](path)`, so that they are embedded in the book";
 pub(super) const HEAD: &str = "it belongs in a page's head, which quire writes itself";
+pub(super) const RUBY: &str = "e-book readers show ruby text above its base, so the parentheses for those that cannot are not needed";
 
 /// Elements left out with their content (or alone, when void), and why.
 pub(super) const DROPPED: &[(&str, bool, &str)] = &[
@@ -197,6 +199,8 @@ pub(super) const DROPPED: &[(&str, bool, &str)] = &[
     ("base", true, HEAD),
     ("button", false, FORMS),
     ("canvas", false, MEDIA),
+    ("col", true, LOOKS),
+    ("colgroup", false, LOOKS),
     ("datalist", false, FORMS),
     ("embed", true, EMBEDS),
     ("form", false, FORMS),
@@ -219,6 +223,7 @@ pub(super) const DROPPED: &[(&str, bool, &str)] = &[
     ("option", false, FORMS),
     ("param", true, EMBEDS),
     ("picture", false, IMAGES),
+    ("rp", false, RUBY),
     ("script", false, SCRIPTS),
     ("select", false, FORMS),
     ("source", true, MEDIA),
@@ -234,19 +239,69 @@ pub(super) const DROPPED: &[(&str, bool, &str)] = &[
 /// Unknown elements that only ever set the look.
 pub(super) const PRESENTATIONAL: &[&str] = &["basefont", "big", "blink", "font", "marquee", "nobr"];
 
+/// The elements that keep a `role`, and the roles each may have: `div`,
+/// `span`, `p`, `figure` and `blockquote` any of [`ROLES`]; `section` and
+/// `aside` the ones HTML allows them (as EPUBCheck checks).
+pub(super) fn roles(element: &str) -> Option<&'static [&'static str]> {
+    match element {
+        "div" | "span" | "p" | "figure" | "blockquote" => Some(ROLES),
+        "section" => Some(SECTION_ROLES),
+        "aside" => Some(ASIDE_ROLES),
+        _ => None,
+    }
+}
+
 /// `role` values kept: structural WAI-ARIA roles (widget roles need
-/// scripts) and the DPUB-ARIA roles for books.
+/// scripts) and the DPUB-ARIA roles for books, but for the deprecated
+/// `doc-biblioentry` and `doc-endnote`.
 #[rustfmt::skip]
 pub(super) const ROLES: &[&str] = &[
     "article", "complementary", "definition", "document", "figure", "group", "img", "math",
     "none", "note", "presentation", "region", "separator", "term", "doc-abstract",
-    "doc-acknowledgments", "doc-afterword", "doc-appendix", "doc-backlink", "doc-biblioentry",
+    "doc-acknowledgments", "doc-afterword", "doc-appendix", "doc-backlink",
     "doc-bibliography", "doc-biblioref", "doc-chapter", "doc-colophon", "doc-conclusion",
-    "doc-cover", "doc-credit", "doc-credits", "doc-dedication", "doc-endnote", "doc-endnotes",
+    "doc-cover", "doc-credit", "doc-credits", "doc-dedication", "doc-endnotes",
     "doc-epigraph", "doc-epilogue", "doc-errata", "doc-example", "doc-footnote", "doc-foreword",
     "doc-glossary", "doc-glossref", "doc-index", "doc-introduction", "doc-noteref",
     "doc-notice", "doc-pagebreak", "doc-pagelist", "doc-part", "doc-preface", "doc-prologue",
     "doc-pullquote", "doc-qna", "doc-subtitle", "doc-tip", "doc-toc",
+];
+
+/// The [`ROLES`] a `section` may have.
+#[rustfmt::skip]
+pub(super) const SECTION_ROLES: &[&str] = &[
+    "complementary", "document", "group", "none", "note", "presentation", "region",
+    "doc-abstract", "doc-acknowledgments", "doc-afterword", "doc-appendix", "doc-bibliography",
+    "doc-chapter", "doc-colophon", "doc-conclusion", "doc-credit", "doc-credits",
+    "doc-dedication", "doc-endnotes", "doc-epigraph", "doc-epilogue", "doc-errata",
+    "doc-example", "doc-foreword", "doc-glossary", "doc-index", "doc-introduction",
+    "doc-notice", "doc-pagelist", "doc-part", "doc-preface", "doc-prologue", "doc-pullquote",
+    "doc-qna", "doc-toc",
+];
+
+/// The [`ROLES`] an `aside` may have.
+#[rustfmt::skip]
+pub(super) const ASIDE_ROLES: &[&str] = &[
+    "complementary", "none", "note", "presentation", "region", "doc-dedication",
+    "doc-example", "doc-footnote", "doc-glossary", "doc-pullquote", "doc-tip",
+];
+
+/// `epub:type` terms kept: the EPUB 3 Structural Semantics Vocabulary
+/// without its deprecated terms and those not for content documents (as
+/// EPUBCheck knows them); prefixed terms are not kept.
+#[rustfmt::skip]
+pub(super) const EPUB_TYPES: &[&str] = &[
+    "abstract", "acknowledgments", "afterword", "appendix", "assessment", "backlink",
+    "backmatter", "bibliography", "biblioref", "bodymatter", "chapter", "colophon",
+    "concluding-sentence", "conclusion", "contributors", "copyright-page", "cover",
+    "covertitle", "credit", "credits", "dedication", "division", "endnotes", "epigraph",
+    "epilogue", "errata", "footnote", "footnotes", "foreword", "frontmatter", "fulltitle",
+    "glossary", "glossdef", "glossref", "glossterm", "halftitle", "halftitlepage",
+    "imprimatur", "imprint", "index", "introduction", "keyword", "landmarks",
+    "learning-objective", "learning-resource", "loa", "loi", "lot", "lov", "noteref", "notice",
+    "other-credits", "page-list", "pagebreak", "part", "preamble", "preface", "prologue",
+    "pullquote", "qna", "revision-history", "subtitle", "tip", "title", "titlepage", "toc",
+    "topic-sentence", "volume",
 ];
 
 /// How deep raw HTML elements may nest (as Markdown's nesting, it keeps

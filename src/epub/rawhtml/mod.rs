@@ -23,11 +23,21 @@
 //!   are: only phrasing elements in running text; `tr` only in a table, `li`
 //!   only in a list and so on; no link inside a link. What does not fit is
 //!   *unwrapped*: its tag goes, its content stays. So are unknown elements.
-//!   A few old names are renamed (`center` → `div`). Scripts, styles, forms,
-//!   embedded pages, media and `<img>` are *dropped* with their content: in
-//!   running text up to their end tag, Markdown between included (footnote
-//!   calls excepted); in a block node up to the node's end, never Markdown
-//!   blocks. Comments and doctypes vanish silently.
+//!   A few names are renamed (`center` → `div`; `details` and `summary`,
+//!   which need an order e-books gain nothing from, → `div`; `tfoot` →
+//!   `tbody`, as a footer must come last). Scripts, styles, forms,
+//!   embedded pages, media, `<img>`, `colgroup` and `rp` are *dropped* with
+//!   their content: in running text up to their end tag, Markdown between
+//!   included (footnote calls excepted); in a block node up to the node's
+//!   end, never Markdown blocks. Comments and doctypes vanish silently.
+//! - **Order** inside the elements whose children come in an order, as
+//!   EPUBCheck checks it: a `caption` only first in its table and a `thead`
+//!   only before the rows (else unwrapped); a `tr` directly in a table gets
+//!   a `tbody` around it, as in browsers; one `figcaption` per figure, and
+//!   when it is not the first thing the figure holds it is the last: the
+//!   figure ends before whatever comes after it; a `dd` with no `dt` before
+//!   it, a `dl` ending with a `dt` and a `ruby` ending with text that has no
+//!   `rt` get the empty `dt`, `dd` or `rt` they need (`html-incomplete`).
 //! - **End tags** are implied as browsers imply them (`<li>` closes an open
 //!   `<li>`, a block closes an open `<p>`); an end tag closes up to its
 //!   element; one that matches nothing is ignored.
@@ -35,94 +45,38 @@
 //!   Markdown block closes the raw elements it cannot go inside, so a
 //!   Markdown `<p>` never lands in a `<span>` or a `<table>`.
 //! - **Attributes**: `class`, `title`, `lang`, `dir`, `id` (a valid name
-//!   not used yet in the chapter), `role`, a few `aria-*` and `epub:type`,
-//!   plus a few per element, each checked; event handlers, `style` and the
-//!   rest are left out, with one warning per element.
+//!   not used yet in the chapter), `role` (one role the element may have, on
+//!   the few elements that take one), `aria-label`, `aria-hidden` and
+//!   `epub:type` (terms of the EPUB structural semantics vocabulary), plus a
+//!   few per element, each checked; event handlers, `style` and the rest are
+//!   left out, with one warning per element. `href` and `cite` go through
+//!   the chapter's link resolution (`epub::links`): a link that leads
+//!   nowhere keeps its `<a>` without `href`, with a `link-broken` warning.
 
 mod attributes;
 mod elements;
+mod ids;
 #[cfg(test)]
 mod tests;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::diag::Diagnostic;
 use crate::html::{self, StartTag, TokenKind};
-use crate::model::{Block, BlockKind, Chapter};
 use crate::source::Span;
 use crate::xml::XmlWriter;
 
+use super::links::Resolve;
 use attributes::*;
 use elements::*;
-
-// ---------------------------------------------------------------------------
-// Ids
-
-/// The ids used in one chapter document, so raw HTML cannot repeat one.
-#[derive(Debug, Default)]
-pub struct Ids {
-    used: HashSet<String>,
-}
-
-impl Ids {
-    /// The ids quire itself gives in `chapter`: its slug and its headings'
-    /// anchors. Footnote ids (`fn-…`, `fnref-…`) are reserved by prefix.
-    pub fn for_chapter(chapter: &Chapter) -> Self {
-        let mut ids = Ids::default();
-        ids.used.insert(chapter.slug.clone());
-        if let Some(heading) = &chapter.heading {
-            ids.used.insert(heading.id.clone());
-        }
-        ids.headings(&chapter.blocks);
-        for note in &chapter.footnotes {
-            ids.headings(&note.blocks);
-        }
-        ids
-    }
-
-    fn headings(&mut self, blocks: &[Block]) {
-        for block in blocks {
-            match &block.kind {
-                BlockKind::Heading(heading) => {
-                    self.used.insert(heading.id.clone());
-                }
-                BlockKind::Quote(blocks) => self.headings(blocks),
-                BlockKind::List(list) => {
-                    for item in &list.items {
-                        self.headings(&item.blocks);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// Takes `id` for raw HTML, or says why it cannot be had.
-    fn claim(&mut self, id: &str) -> Result<(), String> {
-        if !is_xml_name(id) {
-            return Err(format!(
-                "`id=\"{id}\"` is not a valid id: it must start with a letter or `_` and hold no spaces"
-            ));
-        }
-        if id.starts_with("fn-") || id.starts_with("fnref-") {
-            return Err(format!(
-                "`id=\"{id}\"`: ids starting `fn-` and `fnref-` are quire's, for footnotes"
-            ));
-        }
-        if !self.used.insert(id.to_string()) {
-            return Err(format!("`id=\"{id}\"` is already used in this chapter"));
-        }
-        Ok(())
-    }
-}
+pub use ids::Ids;
 
 // ---------------------------------------------------------------------------
 // The sanitizer
 
 /// Where the sanitizer writes: the chapter's writer, the ids it has used,
-/// and its warnings.
+/// its warnings, and where links may lead.
 pub struct Output<'a> {
     /// The chapter's XHTML.
     pub w: &'a mut XmlWriter,
@@ -130,6 +84,8 @@ pub struct Output<'a> {
     pub ids: &'a mut Ids,
     /// Warnings, in the order found.
     pub warnings: &'a mut Vec<Diagnostic>,
+    /// The chapter's link targets, for `href` and `cite`.
+    pub links: &'a mut dyn Resolve,
 }
 
 /// What is around a container.
@@ -141,6 +97,10 @@ pub struct Context {
     /// Elements open around the container: raw HTML of enclosing containers,
     /// and `a` inside a Markdown link.
     pub outer: Vec<&'static str>,
+    /// The HTML nodes' text is their source line for line (a block of the
+    /// chapter's own, not one in a quotation, list or note, whose lines
+    /// lose their `> ` or indentation), so warnings can point into any line.
+    pub lines_match: bool,
 }
 
 /// The raw HTML state of one container: the elements it opened and has not
@@ -162,6 +122,40 @@ struct Open {
     element: &'static Element,
     /// The start tag.
     span: Span,
+    /// What it holds so far, for the elements whose content has an order.
+    children: Children,
+}
+
+/// What an open element holds so far.
+#[derive(Debug, Default)]
+struct Children {
+    /// The last child element.
+    last: Option<&'static str>,
+    /// Anything: an element, text that is not white space, Markdown.
+    content: bool,
+    /// A figure has its `figcaption`.
+    captioned: bool,
+    /// A figure's `figcaption` came after other content, so it is the last.
+    caption_last: bool,
+    /// A ruby's last text or element has no `rt` after it yet.
+    unannotated: bool,
+}
+
+impl Children {
+    fn element(&mut self, name: &'static str) {
+        if name == "figcaption" {
+            self.captioned = true;
+            self.caption_last = self.content;
+        }
+        self.unannotated = name != "rt";
+        self.last = Some(name);
+        self.content = true;
+    }
+
+    fn text(&mut self) {
+        self.unannotated = true;
+        self.content = true;
+    }
 }
 
 #[derive(Debug)]
@@ -203,7 +197,7 @@ impl RawHtml {
     /// Writes one raw HTML node whose text is `html` and whose source is
     /// `span`.
     pub fn feed(&mut self, html: &str, span: Span, out: &mut Output) {
-        let at = Locator::new(span, html);
+        let at = Locator::new(span, html, self.context.lines_match);
         // A block node's last line end is not content: the chapter writer
         // ends every block with one of its own.
         let html = match self.context.inline {
@@ -227,10 +221,30 @@ impl RawHtml {
         }
     }
 
+    /// Markdown content (text, emphasis, a call, a block …) is written
+    /// into the container next, at `span`.
+    pub fn markdown_content(&mut self, span: Span, out: &mut Output) {
+        self.end_captioned_figure(span, out);
+        if let Some(top) = self.open.last_mut() {
+            top.children.text();
+        }
+    }
+
     /// Makes room for a Markdown block (`element` is what it is written as:
-    /// `p`, `h2`, `ul` …, at `span`): ends the raw elements it cannot go in.
-    pub fn before_markdown_block(&mut self, element: &'static str, span: Span, out: &mut Output) {
-        let not_inside = self::element(element).map_or(&[][..], |e| e.not_inside);
+    /// `p`, `h2`, `ul` …, at `span`; `inside`, what the blocks it holds
+    /// are): ends the raw elements it or they cannot go in.
+    pub fn before_markdown_block(
+        &mut self,
+        element: &'static str,
+        inside: &[&'static str],
+        span: Span,
+        out: &mut Output,
+    ) {
+        let not_inside: Vec<&str> = std::iter::once(&element)
+            .chain(inside)
+            .filter_map(|name| self::element(name))
+            .flat_map(|e| e.not_inside.iter().copied())
+            .collect();
         let mut blocker = None;
         while let Some(top) = self.open.last() {
             let banned = self
@@ -256,6 +270,7 @@ impl RawHtml {
                 .hint("Markdown blocks can go inside `<div>`, `<li>`, `<td>` and other block containers"),
             );
         }
+        self.markdown_content(span, out);
     }
 
     /// Before a Markdown link or footnote call: links cannot nest, so a raw
@@ -302,21 +317,22 @@ impl RawHtml {
             );
             closed.push(skip.name);
         }
-        while let Some(open) = self.open.pop() {
-            if !open.element.optional_end {
+        while let Some(top) = self.open.last() {
+            if !top.element.optional_end {
                 out.warnings.push(
                     Diagnostic::warning(
                         "html-unclosed",
                         format!(
                             "`<{}>` is not closed; it ends with the Markdown element around it",
-                            open.element.name
+                            top.element.name
                         ),
                     )
-                    .at(open.span),
+                    .at(top.span),
                 );
             }
-            out.w.end();
-            closed.push(open.element.name);
+            if let Some(open) = self.pop(out) {
+                closed.push(open.element.name);
+            }
         }
         closed
     }
@@ -368,7 +384,31 @@ impl RawHtml {
             return;
         };
         self.imply_end_tags(element, out);
-        if let Err(why) = self.fits(element, tag) {
+        self.end_captioned_figure(here, out);
+        // A row directly in a table goes in a body, as in browsers: a table
+        // holds either bodies or rows, and `thead` and `tbody` may be there.
+        if element.name == "tr" && self.top_is("table") {
+            let tbody = self::element("tbody").expect("tbody is kept");
+            if self.fits(tbody).is_ok() {
+                self.open_element(tbody, here, out);
+            }
+        }
+        let fits = self.fits(element).and_then(|()| match element.name {
+            "bdo"
+                if !tag.get("dir").is_some_and(|d| {
+                    d.eq_ignore_ascii_case("ltr") || d.eq_ignore_ascii_case("rtl")
+                }) =>
+            {
+                Err("`<bdo>` needs `dir=\"ltr\"` or `dir=\"rtl\"`".to_string())
+            }
+            // Without `datetime` its text must be a date, and hold no tags.
+            "time" if !tag.get("datetime").is_some_and(is_datetime) => Err(
+                "`<time>` needs a `datetime` such as `2024-05-01` or `2024-05-01T09:30`"
+                    .to_string(),
+            ),
+            _ => Ok(()),
+        });
+        if let Err(why) = fits {
             let kept = if element.model == Model::Void {
                 "it is left out"
             } else {
@@ -379,15 +419,31 @@ impl RawHtml {
                 .push(Diagnostic::warning("html-unwrapped", format!("{why}; {kept}")).at(here));
             return;
         }
-        out.w.start(element.name);
+        // A definition needs a term before it.
+        if element.name == "dd"
+            && self
+                .open
+                .last()
+                .is_some_and(|dl| !matches!(dl.children.last, Some("dt" | "dd")))
+        {
+            out.warnings.push(
+                Diagnostic::warning(
+                    "html-incomplete",
+                    "`<dd>` has no term `<dt>` before it, so an empty one is added",
+                )
+                .at(here)
+                .hint(
+                    "a definition list holds terms, `<dt>`, each followed by definitions, `<dd>`",
+                ),
+            );
+            let dt = self::element("dt").expect("dt is kept");
+            self.open_element(dt, here, out);
+            self.pop(out);
+        }
+        self.open_element(element, here, out);
         write_attributes(element, tag, at, out);
         if element.model == Model::Void || tag.self_closing {
-            out.w.end();
-        } else {
-            self.open.push(Open {
-                element,
-                span: here,
-            });
+            self.pop(out);
         }
     }
 
@@ -414,8 +470,7 @@ impl RawHtml {
             while self.open.len() > index + 1 {
                 self.close_top(out);
             }
-            self.open.pop();
-            out.w.end();
+            self.pop(out);
             return;
         }
         if let Some((_, count)) = self
@@ -448,8 +503,12 @@ impl RawHtml {
         if self.skip.is_some() || text.is_empty() {
             return;
         }
-        match self.open.last() {
-            Some(top) if top.element.model == Model::Structure && !text.trim().is_empty() => {
+        let blank = text.trim().is_empty();
+        if !blank {
+            self.end_captioned_figure(here, out);
+        }
+        match self.open.last_mut() {
+            Some(top) if top.element.model == Model::Structure && !blank => {
                 let hint = match top.element.name {
                     "ul" | "ol" => "put it in a list item, `<li>`",
                     "dl" => "put it in a term or definition, `<dt>` or `<dd>`",
@@ -464,7 +523,10 @@ impl RawHtml {
                     .hint(hint),
                 );
             }
-            _ => {
+            top => {
+                if let Some(top) = top.filter(|_| !blank) {
+                    top.children.text();
+                }
                 out.w.text(text);
             }
         }
@@ -479,9 +541,9 @@ impl RawHtml {
             "li" => (&["li"], &["ul", "ol"]),
             "dt" | "dd" => (&["dt", "dd"], &["dl"]),
             "td" | "th" => (&["td", "th"], &["tr", "table"]),
-            "tr" => (&["tr"], &["table", "thead", "tbody", "tfoot"]),
-            "thead" | "tbody" | "tfoot" => (&["thead", "tbody", "tfoot"], &["table"]),
-            "rt" | "rp" => (&["rt", "rp"], &["ruby"]),
+            "tr" => (&["tr"], &["table", "thead", "tbody"]),
+            "caption" | "thead" | "tbody" => (&["thead", "tbody"], &["table"]),
+            "rt" => (&["rt"], &["ruby"]),
             _ => (&[], &[]),
         };
         // A list item ends an open one only within the same list: not
@@ -522,8 +584,29 @@ impl RawHtml {
         }
     }
 
+    /// A figure whose caption came last ends before anything else goes in
+    /// (at `here`), as a caption is the first or the last thing in a figure.
+    fn end_captioned_figure(&mut self, here: Span, out: &mut Output) {
+        if !self
+            .open
+            .last()
+            .is_some_and(|o| o.element.name == "figure" && o.children.caption_last)
+        {
+            return;
+        }
+        out.warnings.push(
+            Diagnostic::warning(
+                "html-unclosed",
+                "`<figure>` ends before this: its `<figcaption>` came after other content, so it is the last thing in the figure",
+            )
+            .at(here)
+            .hint("a figure's caption is its first or its last child"),
+        );
+        self.close_top(out);
+    }
+
     /// Whether `element` may be opened here; if not, why.
-    fn fits(&self, element: &Element, tag: &StartTag) -> Result<(), String> {
+    fn fits(&self, element: &Element) -> Result<(), String> {
         let name = element.name;
         if element.model != Model::Void && self.context.outer.len() + self.open.len() >= MAX_DEPTH {
             return Err(format!(
@@ -562,14 +645,39 @@ impl RawHtml {
         if let Some(banned) = ancestors.find(|a| element.not_inside.contains(a)) {
             return Err(format!("`<{name}>` cannot go inside `<{banned}>`"));
         }
-        if name == "bdo"
-            && !tag
-                .get("dir")
-                .is_some_and(|d| d.eq_ignore_ascii_case("ltr") || d.eq_ignore_ascii_case("rtl"))
-        {
-            return Err("`<bdo>` needs `dir=\"ltr\"` or `dir=\"rtl\"`".to_string());
+        // Order among the children.
+        let children = self.open.last().map(|o| &o.children);
+        let last = children.and_then(|c| c.last);
+        match name {
+            "caption" if last.is_some() => {
+                Err("`<caption>` can only be the first thing in `<table>`".to_string())
+            }
+            "thead" if !matches!(last, None | Some("caption")) => {
+                Err("`<thead>` can only come before the rows of its `<table>`".to_string())
+            }
+            "figcaption" if children.is_some_and(|c| c.captioned) => {
+                Err("a `<figure>` has one `<figcaption>` only".to_string())
+            }
+            _ => Ok(()),
         }
-        Ok(())
+    }
+
+    /// Writes the start tag of `element` (at `here`) and opens it; the
+    /// caller writes its attributes.
+    fn open_element(&mut self, element: &'static Element, here: Span, out: &mut Output) {
+        if let Some(parent) = self.open.last_mut() {
+            parent.children.element(element.name);
+        }
+        out.w.start(element.name);
+        self.open.push(Open {
+            element,
+            span: here,
+            children: Children {
+                // A ruby needs an annotation even when empty.
+                unannotated: element.name == "ruby",
+                ..Children::default()
+            },
+        });
     }
 
     /// At the end of a block node, ends the phrasing elements it left open.
@@ -598,10 +706,39 @@ impl RawHtml {
     /// Closes the innermost open element without its end tag, which may
     /// still come.
     fn close_top(&mut self, out: &mut Output) {
-        if let Some(open) = self.open.pop() {
-            out.w.end();
+        if let Some(open) = self.pop(out) {
             self.expect_end_tag(open.element.name);
         }
+    }
+
+    /// Writes the end tag of the innermost open element, after the child
+    /// it still needs: a `dd` after a last `dt`, an `rt` after a ruby's last
+    /// text.
+    fn pop(&mut self, out: &mut Output) -> Option<Open> {
+        let open = self.open.pop()?;
+        let missing = match open.element.name {
+            "dl" if open.children.last == Some("dt") => Some((
+                "dd",
+                "`<dl>` ends with a term `<dt>` that has no definition `<dd>`, so an empty one is added",
+            )),
+            "ruby" if open.children.unannotated => Some((
+                "rt",
+                "`<ruby>` ends without an annotation `<rt>` after its text, so an empty one is added",
+            )),
+            _ => None,
+        };
+        if let Some((child, message)) = missing {
+            out.warnings
+                .push(Diagnostic::warning("html-incomplete", message).at(open.span));
+            out.w.start(child).end();
+        }
+        out.w.end();
+        Some(open)
+    }
+
+    /// Whether the innermost open element is `name`.
+    fn top_is(&self, name: &str) -> bool {
+        self.open.last().is_some_and(|o| o.element.name == name)
     }
 
     /// Notes that an end tag of `name` may still come and is not worth a
@@ -634,11 +771,12 @@ fn markdown_name(element: &str) -> &'static str {
 
 /// Turns byte ranges in a node's HTML into spans in the chapter.
 ///
-/// The node's text is its source text when their lengths agree (an inline
-/// tag, a block at the top level), except that a block's text keeps the
-/// indentation (up to three spaces) its span starts after. In a quotation or
-/// list item the text lacks the `> ` or indent of each line, so only its
-/// first line lines up; elsewhere the whole node is pointed at.
+/// A block node's span starts after the indentation of its first line,
+/// which its text keeps (a few spaces at the top level, more in a list or
+/// quotation, or spaces a tab was turned into), so the first line lines up
+/// once that indentation is skipped. The other lines line up only when the
+/// text is the source line for line: in a quotation, list item or note each
+/// line lost its `> ` or indentation, and the whole node is pointed at.
 struct Locator {
     span: Span,
     /// Leading indentation of the text that the span leaves out.
@@ -649,26 +787,24 @@ struct Locator {
 }
 
 impl Locator {
-    fn new(span: Span, html: &str) -> Self {
-        let len = span.range().len();
-        let indent = match html.len() - html.trim_start_matches([' ', '\t']).len() {
-            _ if html.len() == len => 0,
-            indent => indent,
-        };
+    fn new(span: Span, html: &str, lines_match: bool) -> Self {
+        let indent = html.len() - html.trim_start_matches([' ', '\t']).len();
         Locator {
             span,
             indent,
-            exact: html.len() == len + indent,
+            exact: lines_match && html.len() == span.range().len() + indent,
             first_line: html.find('\n').unwrap_or(html.len()),
         }
     }
 
     fn span(&self, range: Range<usize>) -> Span {
         if (self.exact || range.end <= self.first_line) && range.start >= self.indent {
-            let start = self.span.range().start - self.indent;
-            Span::new(self.span.file, start + range.start..start + range.end)
-        } else {
-            self.span
+            let start = self.span.range().start + (range.start - self.indent);
+            let end = start + range.len();
+            if end <= self.span.range().end {
+                return Span::new(self.span.file, start..end);
+            }
         }
+        self.span
     }
 }

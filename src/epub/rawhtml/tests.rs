@@ -3,12 +3,27 @@
 use super::*;
 use crate::source::FileId;
 
+/// Links of a chapter with no other chapters, whose every `#id` is taken
+/// to exist.
+struct Fragments;
+
+impl Resolve for Fragments {
+    fn resolve(&mut self, destination: &str) -> Result<String, String> {
+        match super::super::links::absolute(destination) {
+            Some(result) => result,
+            None if destination.starts_with('#') => Ok(destination.to_string()),
+            None => Err(format!("`{destination}` is not a chapter")),
+        }
+    }
+}
+
 /// One container fed HTML nodes and Markdown stand-ins, as the chapter
 /// writer feeds it, inside a `<section>` (blocks) or `<p>` (inlines).
 struct Container {
     w: XmlWriter,
     ids: Ids,
     warnings: Vec<Diagnostic>,
+    links: Fragments,
     raw: RawHtml,
     /// Where the next node starts in the pretend source.
     offset: usize,
@@ -22,12 +37,25 @@ impl Container {
             w,
             ids: Ids::default(),
             warnings: Vec::new(),
+            links: Fragments,
             raw: RawHtml::new(Context {
                 inline,
                 outer: Vec::new(),
+                lines_match: true,
             }),
             offset: 0,
         }
+    }
+
+    /// The raw HTML state and where it writes.
+    fn parts(&mut self) -> (&mut RawHtml, Output<'_>) {
+        let out = Output {
+            w: &mut self.w,
+            ids: &mut self.ids,
+            warnings: &mut self.warnings,
+            links: &mut self.links,
+        };
+        (&mut self.raw, out)
     }
 
     fn blocks() -> Self {
@@ -47,34 +75,41 @@ impl Container {
 
     fn html(mut self, html: &str) -> Self {
         let span = self.span(html.len());
-        let mut out = Output {
-            w: &mut self.w,
-            ids: &mut self.ids,
-            warnings: &mut self.warnings,
-        };
-        self.raw.feed(html, span, &mut out);
+        let (raw, mut out) = self.parts();
+        raw.feed(html, span, &mut out);
         self
     }
 
     /// Markdown text in running text (left out while skipping).
     fn text(mut self, text: &str) -> Self {
-        let _ = self.span(text.len());
+        let span = self.span(text.len());
         if !self.raw.skipping() {
-            self.w.text(text);
+            let (raw, mut out) = self.parts();
+            if !text.trim().is_empty() {
+                raw.markdown_content(span, &mut out);
+            }
+            out.w.text(text);
         }
         self
     }
 
     /// A Markdown paragraph among blocks.
-    fn paragraph(mut self, text: &str) -> Self {
+    fn paragraph(self, text: &str) -> Self {
+        self.markdown_block("p", &[], text)
+    }
+
+    /// A Markdown block written as `element` holding blocks written as
+    /// `inside`, with `text` in it.
+    fn markdown_block(
+        mut self,
+        element: &'static str,
+        inside: &[&'static str],
+        text: &str,
+    ) -> Self {
         let span = self.span(text.len());
-        let mut out = Output {
-            w: &mut self.w,
-            ids: &mut self.ids,
-            warnings: &mut self.warnings,
-        };
-        self.raw.before_markdown_block("p", span, &mut out);
-        self.w.element("p", text);
+        let (raw, mut out) = self.parts();
+        raw.before_markdown_block(element, inside, span, &mut out);
+        out.w.element(element, text);
         self
     }
 
@@ -86,12 +121,9 @@ impl Container {
         } else {
             "section"
         };
-        let mut out = Output {
-            w: &mut self.w,
-            ids: &mut self.ids,
-            warnings: &mut self.warnings,
-        };
-        let _ = self.raw.finish(&mut out);
+        let raw = std::mem::replace(&mut self.raw, RawHtml::new(Context::default()));
+        let (_, mut out) = self.parts();
+        let _ = raw.finish(&mut out);
         self.w.end();
         let xml = self.w.finish();
         // An empty wrapper is written `<p/>`.
@@ -258,13 +290,30 @@ fn markdown_blocks_end_what_cannot_hold_them() {
         .paragraph("b")
         .html("</tr></table>\n")
         .finish();
-    assert_eq!(xml, "<table><tr/></table><p>b</p>");
+    assert_eq!(xml, "<table><tbody><tr/></tbody></table><p>b</p>");
     assert_eq!(
         warnings,
         [
             "html-unclosed@12: this Markdown paragraph cannot go inside `<table>`, so the HTML elements around it end before it"
         ]
     );
+}
+
+#[test]
+fn markdown_blocks_end_what_the_blocks_in_them_cannot_go_in() {
+    // A quotation holding a table cannot go in a caption; one holding a
+    // paragraph can.
+    let (xml, warnings) = Container::blocks()
+        .html("<table><caption>\n")
+        .markdown_block("blockquote", &["p"], "q")
+        .markdown_block("blockquote", &["table", "p"], "t")
+        .html("</caption></table>\n")
+        .finish();
+    assert_eq!(
+        xml,
+        "<table><caption><blockquote>q</blockquote></caption></table><blockquote>t</blockquote>"
+    );
+    assert_eq!(codes(&warnings), ["html-unclosed"]);
 }
 
 #[test]
@@ -287,7 +336,7 @@ fn tables_get_their_implied_end_tags() {
         block("<table>\n<tr><th scope=col>N<th>V\n<tr><td>one<td colspan=\"2\">1</table>");
     assert_eq!(
         xml,
-        "<table>\n<tr><th scope=\"col\">N</th><th>V\n</th></tr><tr><td>one</td><td colspan=\"2\">1</td></tr></table>"
+        "<table>\n<tbody><tr><th scope=\"col\">N</th><th>V\n</th></tr><tr><td>one</td><td colspan=\"2\">1</td></tr></tbody></table>"
     );
     assert!(warnings.is_empty(), "{warnings:?}");
 }
@@ -295,10 +344,10 @@ fn tables_get_their_implied_end_tags() {
 #[test]
 fn lists_and_definitions_get_their_implied_end_tags() {
     let (xml, warnings) =
-        block("<ol start=3 reversed><li>a<li>b<ul><li>c</ul></ol><dl><dt>t<dd>d<dt>u</dl>");
+        block("<ol start=3 reversed><li>a<li>b<ul><li>c</ul></ol><dl><dt>t<dd>d<dt>u<dd>v</dl>");
     assert_eq!(
         xml,
-        "<ol start=\"3\" reversed=\"reversed\"><li>a</li><li>b<ul><li>c</li></ul></li></ol><dl><dt>t</dt><dd>d</dd><dt>u</dt></dl>"
+        "<ol start=\"3\" reversed=\"reversed\"><li>a</li><li>b<ul><li>c</li></ul></li></ol><dl><dt>t</dt><dd>d</dd><dt>u</dt><dd>v</dd></dl>"
     );
     assert!(warnings.is_empty(), "{warnings:?}");
 }
@@ -385,6 +434,7 @@ fn end_tags_of_elements_opened_outside_are_reported() {
     container.raw = RawHtml::new(Context {
         inline: true,
         outer: vec!["span"],
+        lines_match: true,
     });
     let (xml, warnings) = container.text("x").html("</span>").finish();
     assert_eq!(xml, "x");
@@ -403,11 +453,11 @@ fn attributes_are_filtered_with_one_warning_per_element() {
         ]
     );
     let (xml, warnings) = block(
-        r#"<span lang="ko" dir="RTL" title="t" role="note" aria-label="l" aria-hidden="true" epub:type="z">s</span>"#,
+        r#"<span lang="ko" dir="RTL" title="t" role="note" aria-label="l" aria-hidden="true" epub:type="keyword">s</span>"#,
     );
     assert_eq!(
         xml,
-        r#"<span lang="ko" xml:lang="ko" dir="rtl" title="t" role="note" aria-label="l" aria-hidden="true" epub:type="z">s</span>"#
+        r#"<span lang="ko" xml:lang="ko" dir="rtl" title="t" role="note" aria-label="l" aria-hidden="true" epub:type="keyword">s</span>"#
     );
     assert!(warnings.is_empty(), "{warnings:?}");
 }
@@ -423,14 +473,20 @@ fn attribute_values_are_checked() {
     );
     assert_eq!(
         xml,
-        r#"<table><tr><td rowspan="2">x</td><th scope="row">y</th></tr></table>"#
+        r#"<table><tbody><tr><td rowspan="2">x</td><th scope="row">y</th></tr></tbody></table>"#
     );
     let (xml, _) = block(
         r#"<ol type="i" start="-2"></ol><ol type="x" start="two"></ol><time datetime="2024-05-01T09:30+02:00">t</time><time datetime="soon">u</time>"#,
     );
     assert_eq!(
         xml,
-        r#"<ol type="i" start="-2"/><ol/><time datetime="2024-05-01T09:30+02:00">t</time><time>u</time>"#
+        r#"<ol type="i" start="-2"/><ol/><time datetime="2024-05-01T09:30+02:00">t</time>u"#
+    );
+    // Language tags are checked as `book.toml`'s are.
+    let (xml, _) = block(r#"<i lang="abcd">a</i><i lang="x-klingon">b</i><i lang="">c</i>"#);
+    assert_eq!(
+        xml,
+        r#"<i>a</i><i lang="x-klingon" xml:lang="x-klingon">b</i><i lang="" xml:lang="">c</i>"#
     );
     let (xml, _) = block(r#"<bdo dir="rtl">a</bdo><bdo>b</bdo><q cite="https://x">c</q>"#);
     assert_eq!(xml, r#"<bdo dir="rtl">a</bdo>b<q cite="https://x">c</q>"#);
@@ -505,18 +561,188 @@ fn warnings_point_at_the_tag() {
     // Lines after the first line up only when the node's text is its
     // source (lengths agree); otherwise the whole node is pointed at.
     let span = Span::new(FileId(0), 100..112);
-    let at = Locator::new(span, "<b>\n<i>\n</i>");
+    let at = Locator::new(span, "<b>\n<i>\n</i>", true);
     assert_eq!(at.span(0..3), Span::new(FileId(0), 100..103));
     assert_eq!(at.span(4..7), Span::new(FileId(0), 104..107));
     let in_quote = Span::new(FileId(0), 100..116);
-    let at = Locator::new(in_quote, "<b>\n<i>\n</i>");
+    let at = Locator::new(in_quote, "<b>\n<i>\n</i>", false);
     assert_eq!(at.span(0..3), Span::new(FileId(0), 100..103));
     assert_eq!(at.span(4..7), in_quote);
     // An indented block's text keeps the indentation its span starts after.
     let indented = Span::new(FileId(0), 103..115);
-    let at = Locator::new(indented, "   <b>\n<i>\n</i>");
+    let at = Locator::new(indented, "   <b>\n<i>\n</i>", true);
     assert_eq!(at.span(3..6), Span::new(FileId(0), 103..106));
     assert_eq!(at.span(7..10), Span::new(FileId(0), 107..110));
+    // `>   <div onclick=x>` then `> hi`: the text keeps two spaces of
+    // indentation and loses the second `> `, so the lengths agree by
+    // chance; in a quotation only the first line counts.
+    let quoted = Span::new(FileId(0), 4..25);
+    let at = Locator::new(quoted, "  <div onclick=x>\nhi\n", false);
+    assert_eq!(at.span(7..14), Span::new(FileId(0), 9..16));
+    assert_eq!(at.span(18..20), quoted);
+}
+
+#[test]
+fn table_parts_come_in_order() {
+    // A caption only first; a row directly in a table gets a body.
+    let (xml, warnings) = block("<table><tr><td>a</td></tr><caption>x</caption></table>");
+    assert_eq!(xml, "<table><tbody><tr><td>a</td></tr></tbody></table>");
+    assert_eq!(codes(&warnings), ["html-unwrapped", "html-dropped"]);
+    assert!(warnings[0].contains("`<caption>` can only be the first thing in `<table>`"));
+    let (xml, warnings) = block(
+        "<table><caption>c</caption><tbody><tr><td>a</td></tr></tbody><tr><td>b</td></tr></table>",
+    );
+    assert_eq!(
+        xml,
+        "<table><caption>c</caption><tbody><tr><td>a</td></tr></tbody><tbody><tr><td>b</td></tr></tbody></table>"
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    // A head only before the rows; its rows are kept as body rows.
+    let (xml, warnings) = block(
+        "<table><tbody><tr><td>a</td></tr></tbody><thead><tr><th>h</th></tr></thead></table>",
+    );
+    assert_eq!(
+        xml,
+        "<table><tbody><tr><td>a</td></tr></tbody><tbody><tr><th>h</th></tr></tbody></table>"
+    );
+    assert_eq!(codes(&warnings), ["html-unwrapped"]);
+    // A footer is a body; column groups only set the look.
+    let (xml, warnings) = block(
+        "<table><colgroup><col span=2></colgroup><tfoot><tr><td>f</td></tr></tfoot><tr><td>b</td></tr></table>",
+    );
+    assert_eq!(
+        xml,
+        "<table><tbody><tr><td>f</td></tr></tbody><tbody><tr><td>b</td></tr></tbody></table>"
+    );
+    assert_eq!(codes(&warnings), ["html-dropped"]);
+}
+
+#[test]
+fn a_figure_has_one_caption_first_or_last() {
+    let (xml, warnings) =
+        block("<figure><figcaption>a</figcaption><p>x</p><figcaption>b</figcaption></figure>");
+    assert_eq!(xml, "<figure><figcaption>a</figcaption><p>x</p>b</figure>");
+    assert_eq!(codes(&warnings), ["html-unwrapped"]);
+    // A caption after content is the last thing in the figure.
+    let (xml, warnings) = Container::blocks()
+        .html("<figure><p>x</p><figcaption>b</figcaption> <p>y</p>\n")
+        .paragraph("z")
+        .html("</figure>\n")
+        .finish();
+    assert_eq!(
+        xml,
+        "<figure><p>x</p><figcaption>b</figcaption> </figure><p>y</p><p>z</p>"
+    );
+    assert_eq!(codes(&warnings), ["html-unclosed"]);
+    assert!(warnings[0].starts_with("html-unclosed@43: `<figure>` ends before this"));
+}
+
+#[test]
+fn definitions_and_ruby_get_what_they_need() {
+    let (xml, warnings) = block("<dl><dd>x</dd></dl><dl><dt>a<dd>b<dt>c</dl>");
+    assert_eq!(
+        xml,
+        "<dl><dt/><dd>x</dd></dl><dl><dt>a</dt><dd>b</dd><dt>c</dt><dd/></dl>"
+    );
+    assert_eq!(codes(&warnings), ["html-incomplete", "html-incomplete"]);
+    // Ruby text needs an annotation after it; fallback parentheses go.
+    let (xml, warnings) = Container::inlines()
+        .html("<ruby>")
+        .text("漢")
+        .html("<rp>(</rp><rt>kan</rt><rp>)</rp>")
+        .text("字")
+        .html("</ruby>")
+        .finish();
+    assert_eq!(xml, "<ruby>漢<rt>kan</rt>字<rt/></ruby>");
+    assert_eq!(
+        codes(&warnings),
+        ["html-dropped", "html-dropped", "html-incomplete"]
+    );
+    let (xml, warnings) = Container::inlines()
+        .html("<ruby>")
+        .text("漢")
+        .html("<rt>")
+        .text("kan")
+        .html("</rt> </ruby>")
+        .finish();
+    assert_eq!(xml, "<ruby>漢<rt>kan</rt> </ruby>");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    // Details and summary are plain blocks.
+    let (xml, _) = block("<details open><p>x</p><summary>s</summary></details>");
+    assert_eq!(xml, "<div><p>x</p><div>s</div></div>");
+}
+
+#[test]
+fn roles_and_semantics_are_checked_per_element() {
+    let (xml, warnings) = block(
+        r#"<div role="doc-tip"></div><section role="doc-tip"></section><aside role="doc-tip"></aside><ul role="list"></ul><p role="note doc-tip"></p><div role="doc-endnote"></div>"#,
+    );
+    assert_eq!(
+        xml,
+        r#"<div role="doc-tip"/><section/><aside role="doc-tip"/><ul/><p/><div/>"#
+    );
+    assert_eq!(codes(&warnings), ["html-attribute-dropped"; 4]);
+    let (xml, warnings) = block(
+        r#"<div epub:type=" chapter  pullquote "></div><div epub:type="dc:x"></div><div epub:type="sidebar"></div><div epub:type=""></div>"#,
+    );
+    assert_eq!(
+        xml,
+        r#"<div epub:type="chapter pullquote"/><div/><div/><div/>"#
+    );
+    assert_eq!(codes(&warnings), ["html-attribute-dropped"; 3]);
+    // `abbr` on a header cell is obsolete.
+    let (xml, _) = block(r#"<table><tr><th abbr="n" scope="col">Name</th></tr></table>"#);
+    assert_eq!(
+        xml,
+        r#"<table><tbody><tr><th scope="col">Name</th></tr></tbody></table>"#
+    );
+}
+
+#[test]
+fn a_time_zone_is_checked_without_slicing_characters() {
+    for value in ["2024-05-01T09:30+aé1", "2024-05-01T09:30+éé", "09:30-ü:ü"] {
+        assert!(!is_datetime(value), "{value}");
+    }
+    assert!(is_datetime("2024-05-01T09:30+02:00"));
+    assert!(is_datetime("2024-05-01 09:30-0530"));
+}
+
+#[test]
+fn links_that_lead_nowhere_keep_their_text() {
+    let (xml, warnings) = block(
+        r##"<a href="02.md" class="x">a</a><a href="https://exa mple.org">b</a><q cite="not a url">c</q><a href="#n">d</a>"##,
+    );
+    assert_eq!(
+        xml,
+        r##"<a class="x">a</a><a>b</a><q>c</q><a href="#n">d</a>"##
+    );
+    assert_eq!(
+        codes(&warnings),
+        ["link-broken", "link-broken", "html-attribute-dropped"]
+    );
+    assert!(warnings[0].starts_with("link-broken@3: link to `02.md` is broken"));
+}
+
+/// The tag soup `tests/epub.rs` runs EPUBCheck on names every element
+/// the tables know, so a new one is checked there too.
+#[test]
+fn the_epubcheck_soup_names_every_element() {
+    let test = include_str!("../../../tests/epub.rs");
+    let start = test
+        .find("const SOUP_ELEMENTS")
+        .expect("the soup's elements");
+    let list = &test[start..start + test[start..].find("];").expect("the list's end")];
+    let names = ELEMENTS
+        .iter()
+        .map(|e| e.name)
+        .chain(RENAMED.iter().map(|(old, _)| *old))
+        .chain(["col", "colgroup", "rp"]);
+    for name in names {
+        assert!(
+            list.contains(&format!("\"{name}\"")),
+            "`{name}` is missing from SOUP_ELEMENTS in tests/epub.rs"
+        );
+    }
 }
 
 #[test]
