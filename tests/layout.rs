@@ -31,8 +31,11 @@ struct Figures {
 }
 
 fn measure(dir: &str) -> Figures {
-    let world = SystemWorld::new(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), None)
-        .expect("the book folder");
+    let world = SystemWorld::new(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+        None,
+    )
+    .expect("the book folder");
     let compiled = quire::compile(&world);
     let book = compiled.book.expect("the book compiles");
     let config = compiled.config.expect("book.toml parses");
@@ -76,7 +79,11 @@ fn measure(dir: &str) -> Figures {
         if line.overfull || right - left > style.measure + 0.01 {
             figures.overfull += 1;
             let text: String = line.runs.iter().map(|(_, r)| r.text.as_str()).collect();
-            println!("overfull ({}, {} pt): {text}", line.overfull, right - left - style.measure);
+            println!(
+                "overfull ({}, {} pt): {text}",
+                line.overfull,
+                right - left - style.measure
+            );
         }
         if line.hyphenated {
             figures.hyphenated += 1;
@@ -116,12 +123,18 @@ fn sample_book_lines_meet_the_bar() {
         figures.flush as f64 >= 0.99 * figures.justified as f64,
         "justified lines flush right: {figures:?}"
     );
-    assert!(figures.p95_space_em <= 0.36, "95th percentile space: {figures:?}");
+    assert!(
+        figures.p95_space_em <= 0.36,
+        "95th percentile space: {figures:?}"
+    );
     assert!(
         figures.loose_lines as f64 <= 0.005 * figures.justified as f64 + 1.0,
         "loose lines: {figures:?}"
     );
-    assert!(figures.longest_hyphen_run <= 2, "hyphens in a row: {figures:?}");
+    assert!(
+        figures.longest_hyphen_run <= 2,
+        "hyphens in a row: {figures:?}"
+    );
     assert!(
         figures.hyphenated as f64 <= 0.09 * figures.lines as f64,
         "hyphenated lines: {figures:?}"
