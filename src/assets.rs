@@ -258,7 +258,7 @@ fn is_remote(src: &str) -> bool {
 
 /// `%20` and friends decoded, as a Markdown link destination may carry them;
 /// the text is kept as written when the result would not be UTF-8.
-fn percent_decode(src: &str) -> String {
+pub(crate) fn percent_decode(src: &str) -> String {
     let bytes = src.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

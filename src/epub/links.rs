@@ -111,13 +111,15 @@ impl<'a> Links<'a> {
                 "`{destination}` is not a chapter of the book (a chapter link takes no `?`)"
             ));
         }
-        let path = percent_decode(path);
+        let path = crate::assets::percent_decode(path);
         let target = if path.is_empty() {
             self.chapter
         } else {
             self.chapter_at(&path)?
         };
-        let fragment = fragment.map(percent_decode).filter(|f| !f.is_empty());
+        let fragment = fragment
+            .map(crate::assets::percent_decode)
+            .filter(|f| !f.is_empty());
         let Some(id) = fragment else {
             return if path.is_empty() {
                 Err("it names no place".to_string())
@@ -330,30 +332,6 @@ fn is_email(destination: &str) -> bool {
     })
 }
 
-/// `%20` and friends decoded; the text as written when the result would
-/// not be UTF-8.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(high), Some(low)) = (
-                bytes.get(i + 1).and_then(|&b| hex(b)),
-                bytes.get(i + 2).and_then(|&b| hex(b)),
-            )
-        {
-            out.push((high * 16 + low) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
-}
-
 /// An id as a URL fragment: characters a URL cannot hold as they are
 /// percent-encoded.
 fn encode_fragment(id: &str) -> String {
@@ -447,8 +425,11 @@ mod tests {
         assert!(is_email("name@example.org"));
         assert!(!is_email("chapters/a@b.md"));
         assert!(!is_email("a@b"));
-        assert_eq!(percent_decode("02%20second.md"), "02 second.md");
-        assert_eq!(percent_decode("%zz%e9"), "%zz%e9");
+        assert_eq!(
+            crate::assets::percent_decode("02%20second.md"),
+            "02 second.md"
+        );
+        assert_eq!(crate::assets::percent_decode("%zz%e9"), "%zz%e9");
         assert_eq!(encode_fragment("a-b_c.d"), "a-b_c.d");
         assert_eq!(encode_fragment("회고"), "회고");
     }

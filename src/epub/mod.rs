@@ -234,11 +234,7 @@ pub fn export(
         warnings.append(&mut writer.warnings);
         images.shown += writer.images.shown;
         images.without_alt += writer.images.without_alt;
-        let name = if chapter.slug.is_ascii() {
-            chapter.slug.clone()
-        } else {
-            format!("chapter-{}", index + 1)
-        };
+        let name = links::document_name(book, index);
         documents.push(Document {
             id: format!("ch-{}", index + 1),
             href: format!("text/{name}.xhtml"),

@@ -244,7 +244,12 @@ pub fn toc(book: &Book, documents: &[Document]) -> Vec<TocEntry> {
             .filter_map(|block| match &block.kind {
                 crate::model::BlockKind::Heading(h) if h.level == 2 => Some(TocEntry {
                     href: format!("{}#{}", document.href, h.id),
-                    label: plain_text(&h.content),
+                    // A heading with no text (only raw HTML, say) still
+                    // needs words in the contents.
+                    label: match plain_text(&h.content).trim() {
+                        "" => format!("Section {}", h.id),
+                        text => text.to_string(),
+                    },
                     children: Vec::new(),
                 }),
                 _ => None,
