@@ -190,7 +190,7 @@ impl krilla::text::Glyph for KrillaGlyph<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::typeset::frame::{Positioned, TextRun};
+    use crate::typeset::frame::Positioned;
 
     #[test]
     fn writes_a_page_with_text_the_same_every_time() {
@@ -202,22 +202,7 @@ mod tests {
             .unwrap();
         let mut shaper = crate::typeset::shape::Shaper::new(&fonts);
         let shaped = shaper.shape("Hello", body, 12.0, None, Default::default());
-        let run = TextRun {
-            face: body,
-            size: 12.0,
-            glyphs: shaped
-                .glyphs
-                .iter()
-                .map(|g| PlacedGlyph {
-                    id: g.id,
-                    advance: g.advance,
-                    x_offset: g.x_offset,
-                    y_offset: g.y_offset,
-                    text: g.cluster as usize..g.cluster as usize + 1,
-                })
-                .collect(),
-            text: "Hello".into(),
-        };
+        let run = shaped.to_run("Hello");
         let page = Page {
             width: 432.0,
             height: 648.0,

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::frame::{Item as FrameItem, Positioned, TextRun};
+use super::frame::{Item as FrameItem, Positioned};
 use super::hyphenate::Hyphenator;
 use super::paragraph::{self, SetLine, Setting, Span, SpanStyle};
 use super::shape::{FaceId, Features, Shaper};
@@ -354,7 +354,7 @@ impl Writer<'_, '_> {
             None,
             Features::default(),
         );
-        let run = run_of(&shaped, marker);
+        let run = shaped.to_run(marker);
         let width = run.width();
         if let Some(Flow::Line { items, .. }) = self.flow[at..]
             .iter_mut()
@@ -643,32 +643,6 @@ struct InlineState {
     bold: bool,
     code: bool,
     link: bool,
-}
-
-/// A shaped run as a frame run (one cluster per glyph's text).
-fn run_of(shaped: &super::shape::Shaped, text: &str) -> TextRun {
-    let mut run = TextRun {
-        face: shaped.face,
-        size: shaped.size,
-        glyphs: Vec::new(),
-        text: text.to_string(),
-    };
-    for (n, glyph) in shaped.glyphs.iter().enumerate() {
-        let start = glyph.cluster as usize;
-        let end = shaped
-            .glyphs
-            .get(n + 1)
-            .map_or(text.len(), |g| g.cluster as usize)
-            .max(start);
-        run.glyphs.push(super::frame::PlacedGlyph {
-            id: glyph.id,
-            advance: glyph.advance,
-            x_offset: glyph.x_offset,
-            y_offset: glyph.y_offset,
-            text: start..end,
-        });
-    }
-    run
 }
 
 /// The faces of the roles, in the font set.

@@ -9,7 +9,7 @@
 //! recto openings and running heads come with the book's page furniture.
 
 use super::flow::Flow;
-use super::frame::{Item, Page, Positioned, TextRun};
+use super::frame::{Item, Page, Positioned};
 use super::shape::{Features, Shaper};
 use super::style::Style;
 
@@ -102,26 +102,7 @@ pub fn paginate(flow: &[Flow], style: &Style, shaper: &mut Shaper) -> Vec<Page> 
             None,
             Features::default(),
         );
-        let mut run = TextRun {
-            face: shaped.face,
-            size: shaped.size,
-            glyphs: Vec::new(),
-            text: folio.clone(),
-        };
-        for (i, glyph) in shaped.glyphs.iter().enumerate() {
-            let start = glyph.cluster as usize;
-            let end = shaped
-                .glyphs
-                .get(i + 1)
-                .map_or(folio.len(), |g| g.cluster as usize);
-            run.glyphs.push(super::frame::PlacedGlyph {
-                id: glyph.id,
-                advance: glyph.advance,
-                x_offset: glyph.x_offset,
-                y_offset: glyph.y_offset,
-                text: start..end.max(start),
-            });
-        }
+        let run = shaped.to_run(&folio);
         let left = if n % 2 == 0 { style.inner } else { style.outer };
         page.items.push(Positioned {
             x: left + (style.measure - shaped.width) / 2.0,

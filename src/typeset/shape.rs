@@ -62,6 +62,37 @@ impl Shaped {
             .sum()
     }
 
+    /// The run as a frame's text run over `text` (the text it was shaped
+    /// from): each glyph stands for its cluster's bytes.
+    pub fn to_run(&self, text: &str) -> super::frame::TextRun {
+        let glyphs = self
+            .glyphs
+            .iter()
+            .enumerate()
+            .map(|(n, glyph)| {
+                let start = glyph.cluster as usize;
+                let end = self
+                    .glyphs
+                    .get(n + 1)
+                    .map_or(text.len(), |g| g.cluster as usize)
+                    .max(start);
+                super::frame::PlacedGlyph {
+                    id: glyph.id,
+                    advance: glyph.advance,
+                    x_offset: glyph.x_offset,
+                    y_offset: glyph.y_offset,
+                    text: start..end,
+                }
+            })
+            .collect();
+        super::frame::TextRun {
+            face: self.face,
+            size: self.size,
+            glyphs,
+            text: text.to_string(),
+        }
+    }
+
     /// Whether a break between bytes `at - 1` and `at` falls between two
     /// clusters (not inside a ligature).
     pub fn is_cluster_boundary(&self, at: usize) -> bool {
