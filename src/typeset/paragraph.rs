@@ -425,12 +425,11 @@ fn word(
     }
     // Face runs: each character in the span's face or the first fallback
     // that has it.
-    let fonts = shaper.fonts();
     let mut runs: Vec<(FaceId, Range<usize>)> = Vec::new();
     for (at, c) in token.char_indices() {
         let face = std::iter::once(span.style.face)
             .chain(setting.fallbacks.iter().copied())
-            .find(|&face| fonts.faces[face].covers(c))
+            .find(|&face| shaper.covers(face, c))
             .unwrap_or(span.style.face);
         match runs.last_mut() {
             Some((last, range)) if *last == face => range.end = at + c.len_utf8(),

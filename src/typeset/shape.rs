@@ -139,6 +139,8 @@ pub struct Shaper<'a> {
     set: &'a FontSet,
     fonts: Vec<Option<Font>>,
     cache: HashMap<Key, Arc<Shaped>>,
+    /// Whether a face maps a character, asked once per pair.
+    coverage: HashMap<(FaceId, char), bool>,
     buffer: Option<Buffer>,
 }
 
@@ -154,13 +156,19 @@ impl<'a> Shaper<'a> {
             set,
             fonts,
             cache: HashMap::new(),
+            coverage: HashMap::new(),
             buffer: Some(Buffer::new()),
         }
     }
 
-    /// The font set.
-    pub fn fonts(&self) -> &'a FontSet {
-        self.set
+    /// Whether `face` has a glyph for `c` (cached: reading the face's
+    /// character map for every character of a book would be slow).
+    pub fn covers(&mut self, face: FaceId, c: char) -> bool {
+        let set = self.set;
+        *self
+            .coverage
+            .entry((face, c))
+            .or_insert_with(|| set.faces[face].covers(c))
     }
 
     /// `text` in `face` at `size` points. A face that cannot be read gives
