@@ -78,6 +78,37 @@ pub struct PdfConfig {
     pub fonts: FontsConfig,
     /// Default: `chapter`.
     pub footnote_numbering: FootnoteNumbering,
+    /// How far the glyphs of a justified line may widen or narrow, in per
+    /// cent. Default: 2 (microtype's default).
+    pub font_expansion: Expansion,
+}
+
+/// `font-expansion`: a number of per cent from 0 to 5.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Expansion(f64);
+
+impl Expansion {
+    /// The most, in per cent.
+    pub const MAX: f64 = 5.0;
+
+    /// As a fraction of a glyph's width (0.02 for 2 %).
+    pub fn fraction(self) -> f64 {
+        self.0 / 100.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Expansion {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = f64::deserialize(deserializer)?;
+        if (0.0..=Expansion::MAX).contains(&value) {
+            Ok(Expansion(value))
+        } else {
+            Err(de::Error::custom(format!(
+                "font-expansion is a number of per cent from 0 to {}, not {value}",
+                Expansion::MAX
+            )))
+        }
+    }
 }
 
 impl Default for PdfConfig {
@@ -91,6 +122,7 @@ impl Default for PdfConfig {
             font_size: Length::points(11.0),
             fonts: FontsConfig::default(),
             footnote_numbering: FootnoteNumbering::Chapter,
+            font_expansion: Expansion(2.0),
         }
     }
 }
@@ -437,6 +469,7 @@ const KNOWN_KEYS: &[&str] = &[
     "font-size",
     "fonts",
     "footnote-numbering",
+    "font-expansion",
     "top",
     "bottom",
     "inner",

@@ -77,6 +77,7 @@ cases! {
     config_unknown_key_margins,
     config_unknown_key_inline_table,
     config_unknown_key_hyphenation,
+    config_invalid_font_expansion,
     config_invalid_font_size,
     config_invalid_trim_size,
     config_invalid_language,

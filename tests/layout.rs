@@ -112,12 +112,9 @@ fn measure(dir: &str) -> Figures {
     figures
 }
 
-#[test]
-#[ignore = "bug: on the sample book 11.6 % of lines are hyphenated (bar 9 %) and the 95th-percentile space is 0.38 em (bar 0.36); the typesetter is being tuned (issue 4)"]
-fn sample_book_lines_meet_the_bar() {
-    let figures = measure("book");
-    println!("{figures:#?}");
-    assert!(figures.lines > 100, "the chapter is set: {figures:?}");
+/// Asserts the bar of the module doc.
+fn assert_meets_the_bar(figures: &Figures) {
+    assert!(figures.lines > 100, "the text is set: {figures:?}");
     assert_eq!(figures.overfull, 0, "no line past the measure");
     assert!(
         figures.flush as f64 >= 0.99 * figures.justified as f64,
@@ -128,7 +125,7 @@ fn sample_book_lines_meet_the_bar() {
         "95th percentile space: {figures:?}"
     );
     assert!(
-        figures.loose_lines as f64 <= 0.005 * figures.justified as f64 + 1.0,
+        figures.loose_lines as f64 <= 0.005 * figures.justified as f64,
         "loose lines: {figures:?}"
     );
     assert!(
@@ -139,4 +136,20 @@ fn sample_book_lines_meet_the_bar() {
         figures.hyphenated as f64 <= 0.09 * figures.lines as f64,
         "hyphenated lines: {figures:?}"
     );
+}
+
+#[test]
+fn sample_book_lines_meet_the_bar() {
+    let figures = measure("book");
+    println!("sample book: {figures:?}");
+    assert_meets_the_bar(&figures);
+}
+
+/// `tests/corpus/medium`: the generated 15-chapter book of
+/// `../shared/corpus/medium` (about 50,000 words).
+#[test]
+fn medium_corpus_lines_meet_the_bar() {
+    let figures = measure("tests/corpus/medium");
+    println!("medium corpus: {figures:?}");
+    assert_meets_the_bar(&figures);
 }

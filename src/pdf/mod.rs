@@ -70,16 +70,39 @@ pub fn export(
                         let glyphs: Vec<KrillaGlyph> = run
                             .glyphs
                             .iter()
-                            .map(|g| KrillaGlyph(g, run.size))
+                            .map(|glyph| KrillaGlyph {
+                                glyph,
+                                size: run.size,
+                                expansion: run.expansion,
+                            })
                             .collect();
+                        // An expanded run is drawn in a horizontally
+                        // scaled space: its shapes widen with its advances.
+                        let expanded = run.expansion != 1.0;
+                        let origin = if expanded {
+                            surface.push_transform(&Transform::from_row(
+                                run.expansion,
+                                0.0,
+                                0.0,
+                                1.0,
+                                positioned.x,
+                                positioned.y,
+                            ));
+                            Point::from_xy(0.0, 0.0)
+                        } else {
+                            Point::from_xy(positioned.x, positioned.y)
+                        };
                         surface.draw_glyphs(
-                            Point::from_xy(positioned.x, positioned.y),
+                            origin,
                             &glyphs,
                             font.clone(),
                             &run.text,
                             run.size,
                             false,
                         );
+                        if expanded {
+                            surface.pop();
+                        }
                     }
                 }
                 Item::Rule { width, height } => {
@@ -154,28 +177,33 @@ fn picture(image: &ImageFile) -> Option<krilla::image::Image> {
 
 /// A frame glyph as krilla wants it. Frames hold points at the run's size;
 /// krilla asks for them at any size (at 1 for its text matrix), so each is
-/// scaled from the run's size.
-struct KrillaGlyph<'a>(&'a PlacedGlyph, f32);
+/// scaled from the run's size; horizontal measures are unscaled by the
+/// run's expansion, which the drawing's transform puts back.
+struct KrillaGlyph<'a> {
+    glyph: &'a PlacedGlyph,
+    size: f32,
+    expansion: f32,
+}
 
 impl krilla::text::Glyph for KrillaGlyph<'_> {
     fn glyph_id(&self) -> GlyphId {
-        GlyphId::new(self.0.id)
+        GlyphId::new(self.glyph.id)
     }
 
     fn text_range(&self) -> std::ops::Range<usize> {
-        self.0.text.clone()
+        self.glyph.text.clone()
     }
 
     fn x_advance(&self, size: f32) -> f32 {
-        self.0.advance / self.1 * size
+        self.glyph.advance / self.expansion / self.size * size
     }
 
     fn x_offset(&self, size: f32) -> f32 {
-        self.0.x_offset / self.1 * size
+        self.glyph.x_offset / self.expansion / self.size * size
     }
 
     fn y_offset(&self, size: f32) -> f32 {
-        self.0.y_offset / self.1 * size
+        self.glyph.y_offset / self.size * size
     }
 
     fn y_advance(&self, _size: f32) -> f32 {

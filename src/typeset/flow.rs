@@ -497,6 +497,7 @@ impl Writer<'_, '_> {
                 0.0
             },
             justify: context.justify,
+            expansion: style.expansion,
             fallbacks: &style.faces.fallbacks,
             language: Some(Arc::from(language.as_str())),
             params: style.params.clone(),

@@ -68,6 +68,9 @@ pub struct TextRun {
     pub glyphs: Vec<PlacedGlyph>,
     /// The text the glyphs' ranges index into: what copying the run gives.
     pub text: String,
+    /// Horizontal scale of the glyph shapes (font expansion of a justified
+    /// line): 1 for none. Advances and offsets are already scaled.
+    pub expansion: f32,
 }
 
 impl TextRun {

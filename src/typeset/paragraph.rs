@@ -59,6 +59,10 @@ pub struct Setting<'a> {
     pub indent: f32,
     /// Justified (else ragged right).
     pub justify: bool,
+    /// How far the glyphs of a justified line may widen or narrow, as a
+    /// fraction of their width (font expansion; 0.02 is microtype's
+    /// default); 0 for none. Ragged lines are never expanded.
+    pub expansion: f32,
     /// Faces tried, in order, for characters the span's face lacks.
     pub fallbacks: &'a [FaceId],
     /// The language (for shaping).
@@ -118,9 +122,7 @@ pub fn set(
     let mut items: Vec<Item> = Vec::new();
     let mut contents: Vec<Content> = Vec::new();
     if setting.indent > 0.0 {
-        items.push(Item::Box {
-            width: setting.indent as f64,
-        });
+        items.push(Item::boxed(setting.indent as f64));
         contents.push(Content::Nothing);
     }
     for span in spans {
@@ -260,17 +262,36 @@ fn commit(
         };
         (width + adjust) as f32
     };
+    // The expansion of the line's glyphs: every expandable box of a line
+    // is scaled by the same factor, as its glue.
+    let mut expansion = 1.0f32;
     let end = line.end.min(items.len());
     for index in line.start..end {
         match (&items[index], &contents[index]) {
-            (Item::Box { width }, Content::Pieces(pieces)) => {
+            (
+                Item::Box {
+                    width,
+                    stretch,
+                    shrink,
+                },
+                Content::Pieces(pieces),
+            ) => {
+                let set = glue_width(*width, *stretch, *shrink);
+                let scale = if *width > 0.0 && set != *width as f32 {
+                    set / *width as f32
+                } else {
+                    1.0
+                };
+                if scale != 1.0 {
+                    expansion = scale;
+                }
                 for piece in pieces {
-                    append(&mut runs, x, piece);
+                    let piece = scaled(piece, scale);
+                    append(&mut runs, x, &piece, expansion);
                     x += piece.glyphs.iter().map(|g| g.advance).sum::<f32>();
                 }
-                let _ = width;
             }
-            (Item::Box { width }, _) => x += *width as f32,
+            (Item::Box { width, .. }, _) => x += *width as f32,
             (
                 Item::Glue {
                     width,
@@ -298,7 +319,7 @@ fn commit(
                             }],
                             text: " ".into(),
                         };
-                        append(&mut runs, x, &piece);
+                        append(&mut runs, x, &piece, expansion);
                     }
                 }
                 x += set;
@@ -307,8 +328,10 @@ fn commit(
         }
     }
     // A hyphen where the line breaks at one.
+    // (Its advance is as breaking counted it, unscaled; its shape is
+    // drawn at the line's expansion like the rest.)
     if let Some(Content::Hyphen { piece }) = contents.get(line.end) {
-        append(&mut runs, x, piece);
+        append(&mut runs, x, piece, expansion);
     }
     SetLine {
         runs,
@@ -320,12 +343,26 @@ fn commit(
     }
 }
 
-/// Adds a piece to the runs, joining the last run when face, size and
-/// baseline agree (and the piece starts where that run ends).
-fn append(runs: &mut Vec<(f32, TextRun)>, x: f32, piece: &Piece) {
+/// A piece with its advances and offsets scaled by `scale`.
+fn scaled(piece: &Piece, scale: f32) -> std::borrow::Cow<'_, Piece> {
+    if scale == 1.0 {
+        return std::borrow::Cow::Borrowed(piece);
+    }
+    let mut piece = piece.clone();
+    for glyph in &mut piece.glyphs {
+        glyph.advance *= scale;
+        glyph.x_offset *= scale;
+    }
+    std::borrow::Cow::Owned(piece)
+}
+
+/// Adds a piece to the runs, joining the last run when face, size,
+/// expansion and baseline agree (and the piece starts where that run ends).
+fn append(runs: &mut Vec<(f32, TextRun)>, x: f32, piece: &Piece, expansion: f32) {
     if let Some((start, run)) = runs.last_mut()
         && run.face == piece.face
         && run.size == piece.size
+        && run.expansion == expansion
         && piece.rise == 0.0
         && (*start + run.width() - x).abs() < 0.01
     {
@@ -351,6 +388,7 @@ fn append(runs: &mut Vec<(f32, TextRun)>, x: f32, piece: &Piece) {
                 })
                 .collect(),
             text: piece.text.clone(),
+            expansion,
         },
     ));
 }
@@ -514,8 +552,15 @@ fn word(
             .flat_map(|p| &p.glyphs)
             .map(|g| g.advance)
             .sum();
+        let give = if setting.justify {
+            f64::from(width * setting.expansion)
+        } else {
+            0.0
+        };
         items.push(Item::Box {
             width: width as f64,
+            stretch: give,
+            shrink: give,
         });
         contents.push(Content::Pieces(pieces));
         if n + 1 < bounds.len() - 1 {

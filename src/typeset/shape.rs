@@ -90,6 +90,7 @@ impl Shaped {
             size: self.size,
             glyphs,
             text: text.to_string(),
+            expansion: 1.0,
         }
     }
 

@@ -35,6 +35,8 @@ pub struct Style {
     pub leading_ratio: f32,
     /// The faces of each role.
     pub faces: Faces,
+    /// How far glyphs of justified lines may widen or narrow (a fraction).
+    pub expansion: f32,
     /// Line breaking.
     pub params: Params,
 }
@@ -84,11 +86,13 @@ impl Style {
             size: pt(pdf.font_size),
             leading_ratio: 1.25,
             faces,
+            expansion: pdf.font_expansion.fraction() as f32,
             params: Params {
                 // LaTeX's \sloppy: a loose line rather than one past the
                 // margin when nothing within tolerance exists.
                 emergency_stretch: 3.0 * pdf.font_size.to_pt(),
-                hyphen_penalty: 100.0,
+                // Never three hyphenated line ends in a row.
+                hyphen_run_limit: 2,
                 ..Params::default()
             },
         }

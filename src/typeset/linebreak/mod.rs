@@ -22,7 +22,8 @@
 //! overfull (`r < −1`) or a forced break has passed it. Running totals of
 //! width, stretch and shrink make a line's width one subtraction, so the
 //! cost is O(items × active nodes), and the active list stays about one line's
-//! worth of breakpoints × 4 fitness classes.
+//! worth of breakpoints × 4 fitness classes (× the hyphen runs told apart
+//! under `hyphen_run_limit`).
 //!
 //! A line of natural width `x`, stretch `y`, shrink `z` set on measure `w`
 //! has adjustment ratio `r = (w − x)/y` (or `/z` when it must shrink), badness
@@ -58,6 +59,12 @@
 //!   break. A non-forced break inside that run would end a line holding
 //!   nothing; such a line is never tried.
 //! - `emergency_stretch` defaults to 3 pt (plain TeX: 0 pt).
+//! - Boxes may stretch and shrink (font expansion). pdfTeX adds a line's
+//!   font stretch to its glue stretch the same way, but sets it in steps
+//!   of the font's expansion; here the ratio applies to boxes as to glue.
+//! - `hyphen_run_limit` makes "at most n hyphens in a row" a rule, not a
+//!   cost: candidates are kept per fitness class *and* per whether they
+//!   reach the limit, so the optimum under the rule is still found.
 //! - A first-fit breaking is kept for inputs the passes cannot handle (NaN
 //!   widths); with finite inputs the final-pass rule always succeeds first.
 
@@ -96,10 +103,17 @@ const LOOSE_OR_TIGHT_BAD: f64 = 12.0;
 /// One element of a paragraph, widths in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Item {
-    /// Something that is never discarded or stretched (a glyph run, a word).
+    /// Something never discarded and never a breakpoint (a glyph run, a
+    /// word). Its width may stretch and shrink with the line's glue, by
+    /// the same ratio: font expansion, as pdfTeX's and microtype's (0 for
+    /// a box of fixed width, see [`Item::boxed`]). Stretch must be finite.
     Box {
-        /// Width.
+        /// Natural width.
         width: f64,
+        /// How far it may widen at ratio 1.
+        stretch: f64,
+        /// How far it may narrow at ratio −1.
+        shrink: f64,
     },
     /// Space that stretches and shrinks. A legal break when it follows a
     /// box; discarded at the start of a line. Stretch ≥ [`FIL`] is infinite.
@@ -153,6 +167,15 @@ impl Item {
         ]
     }
 
+    /// A box of fixed width.
+    pub const fn boxed(width: f64) -> Item {
+        Item::Box {
+            width,
+            stretch: 0.0,
+            shrink: 0.0,
+        }
+    }
+
     /// A plain penalty: no width, not a hyphen.
     pub const fn penalty(cost: f64) -> Item {
         Item::Penalty {
@@ -194,6 +217,10 @@ pub struct Params {
     /// ±n asks for a paragraph n lines longer/shorter than optimal, if
     /// feasible (TeX's `\looseness`). 0.
     pub looseness: i32,
+    /// The most lines in a row that may end in a hyphen (flagged breaks);
+    /// 0 for no limit, as TeX. A breaking that can only go on past the
+    /// limit with an overfull line still goes on (the final-pass rule).
+    pub hyphen_run_limit: u32,
 }
 
 impl Default for Params {
@@ -209,6 +236,7 @@ impl Default for Params {
             adj_demerits: 10_000.0,
             emergency_stretch: 3.0,
             looseness: 0,
+            hyphen_run_limit: 0,
         }
     }
 }
@@ -345,7 +373,15 @@ struct Sums {
 impl Sums {
     fn add(&mut self, item: &Item) {
         match *item {
-            Item::Box { width } => self.width += width,
+            Item::Box {
+                width,
+                stretch,
+                shrink,
+            } => {
+                self.width += width;
+                self.stretch += stretch;
+                self.shrink += shrink;
+            }
             Item::Glue {
                 width,
                 stretch,
@@ -467,6 +503,9 @@ struct Node {
     line: usize,
     /// Broken at a flagged penalty.
     flagged: bool,
+    /// How many lines in a row end in a flagged break here (0 when this
+    /// break is not flagged).
+    hyphens: u32,
     /// Total demerits from the paragraph start.
     demerits: f64,
     /// The break before, `None` for the paragraph start.
@@ -481,6 +520,7 @@ struct Node {
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     demerits: f64,
+    hyphens: u32,
     from: usize,
     line: usize,
     fit: Fit,
@@ -521,6 +561,10 @@ struct Breaker<'a> {
     /// Active node indices, sorted by [`Breaker::group`].
     active: Vec<usize>,
     next: Vec<usize>,
+    /// The best candidate per [`Breaker::slot`] at the current break.
+    best: Vec<Option<Candidate>>,
+    /// A buffer of [`Breaker::create`].
+    within: Vec<f64>,
     /// Nodes from here on wait for the next box or forced break to learn
     /// where their line starts.
     pending_from: usize,
@@ -537,6 +581,8 @@ impl<'a> Breaker<'a> {
             nodes: Vec::new(),
             active: Vec::new(),
             next: Vec::new(),
+            best: Vec::new(),
+            within: Vec::new(),
             pending_from: 0,
             totals: Sums::default(),
         };
@@ -591,6 +637,7 @@ impl<'a> Breaker<'a> {
             after: Sums::default(),
             line: 0,
             flagged: false,
+            hyphens: 0,
             demerits: 0.0,
             prev: None,
             fit: fit(Sums::default(), 0.0, 0.0),
@@ -660,7 +707,10 @@ impl<'a> Breaker<'a> {
     /// Tries a line from every active node to `brk` (TeX's `try_break`).
     fn try_break(&mut self, brk: &Break, settings: &Settings) {
         let forced = brk.cost <= EJECT_PENALTY;
-        let mut best: [Option<Candidate>; 4] = [None; 4];
+        let limit = self.params.hyphen_run_limit;
+        let mut best = std::mem::take(&mut self.best);
+        best.clear();
+        best.resize(FITNESSES.len() * (limit as usize + 1), None);
         let mut minimum: Option<f64> = None;
         let mut group = None;
         let mut measure = (usize::MAX, 0.0);
@@ -669,8 +719,8 @@ impl<'a> Breaker<'a> {
         for (k, &r) in active.iter().enumerate() {
             let g = self.group(r);
             if group != Some(g) {
-                if let Some(min) = minimum.take() {
-                    self.create(brk, &mut best, min);
+                if minimum.take().is_some() {
+                    self.create(brk, &mut best);
                 }
                 group = Some(g);
             }
@@ -687,6 +737,13 @@ impl<'a> Breaker<'a> {
             }
             let line = self.totals.since(node.after, brk.width);
             let fit = fit(line, measure.1, settings.extra_stretch);
+            let hyphens = if brk.flagged { node.hyphens + 1 } else { 0 };
+            if limit > 0 && hyphens > limit && fit.badness <= INF_BAD && !forced {
+                // One hyphen too many: no line from here to there, but
+                // the node may still reach a later break.
+                self.next.push(r);
+                continue;
+            }
             let mut artificial = false;
             let stays = if fit.badness > INF_BAD || forced {
                 if fit.badness > settings.threshold {
@@ -712,10 +769,11 @@ impl<'a> Breaker<'a> {
                 } else {
                     self.demerits(brk, node, &fit)
                 };
-            let slot = &mut best[fit.fitness as usize];
+            let slot = &mut best[Self::slot(fit.fitness, hyphens, limit)];
             if slot.is_none_or(|c| d <= c.demerits) {
                 *slot = Some(Candidate {
                     demerits: d,
+                    hyphens,
                     from: r,
                     line: node.line,
                     fit,
@@ -727,9 +785,10 @@ impl<'a> Breaker<'a> {
                 self.next.push(r);
             }
         }
-        if let Some(min) = minimum {
-            self.create(brk, &mut best, min);
+        if minimum.is_some() {
+            self.create(brk, &mut best);
         }
+        self.best = best;
         self.active = std::mem::replace(&mut self.next, active);
     }
 
@@ -760,15 +819,38 @@ impl<'a> Breaker<'a> {
         d
     }
 
+    /// Where the best candidate of a fitness class and hyphen run is kept:
+    /// lines that differ in either can go on differently. Without a limit
+    /// every run counts the same.
+    fn slot(fitness: Fitness, hyphens: u32, limit: u32) -> usize {
+        let run = if limit == 0 { 0 } else { hyphens.min(limit) };
+        run as usize * FITNESSES.len() + fitness as usize
+    }
+
     /// New active nodes at `brk` for the candidates within `adj_demerits`
-    /// of the group's best (TeX §836), in fitness order.
-    fn create(&mut self, brk: &Break, best: &mut [Option<Candidate>; 4], minimum: f64) {
-        let limit = minimum + self.params.adj_demerits.abs();
+    /// of the group's best (TeX §836), in fitness order. A candidate ending
+    /// a longer hyphen run can do no more than one with a shorter run, so
+    /// it is measured against the best with a run as long or shorter.
+    fn create(&mut self, brk: &Break, best: &mut [Option<Candidate>]) {
+        let adj = self.params.adj_demerits.abs();
+        // The least demerits of a candidate with a run ≤ the index.
+        let mut within = std::mem::take(&mut self.within);
+        within.clear();
+        let mut least = f64::INFINITY;
+        for run in best.chunks(FITNESSES.len()) {
+            for c in run.iter().flatten() {
+                least = least.min(c.demerits);
+            }
+            within.push(least);
+        }
         for fitness in FITNESSES {
-            let Some(c) = best[fitness as usize].take() else {
-                continue;
-            };
-            if c.demerits <= limit {
+            for (run, &least) in within.iter().enumerate() {
+                let Some(c) = best[run * FITNESSES.len() + fitness as usize].take() else {
+                    continue;
+                };
+                if c.demerits > least + adj {
+                    continue;
+                }
                 self.next.push(self.nodes.len());
                 self.nodes.push(Node {
                     pos: brk.pos,
@@ -776,6 +858,7 @@ impl<'a> Breaker<'a> {
                     after: Sums::default(),
                     line: c.line + 1,
                     flagged: brk.flagged,
+                    hyphens: c.hyphens,
                     demerits: c.demerits,
                     prev: Some(c.from),
                     fit: c.fit,
@@ -783,6 +866,7 @@ impl<'a> Breaker<'a> {
                 });
             }
         }
+        self.within = within;
     }
 
     /// The best node at the paragraph end, honouring `looseness` as TeX

@@ -34,10 +34,7 @@ fn para(text: &str) -> Para {
         let (items, chars): (&[Item], &[Option<char>]) = match c {
             ' ' => (&[SPACE], &[Some(' ')]),
             '|' => (&[hyphen(true)], &[None]),
-            '-' => (
-                &[Item::Box { width: 1.0 }, hyphen(false)],
-                &[Some('-'), None],
-            ),
+            '-' => (&[Item::boxed(1.0), hyphen(false)], &[Some('-'), None]),
             '~' => (&[Item::penalty(INF_PENALTY), SPACE], &[None, Some(' ')]),
             '\n' => (
                 &[
@@ -50,7 +47,7 @@ fn para(text: &str) -> Para {
                 ],
                 &[None, None],
             ),
-            c => (&[Item::Box { width: 1.0 }], &[Some(c)]),
+            c => (&[Item::boxed(1.0)], &[Some(c)]),
         };
         p.items.extend_from_slice(items);
         p.chars.extend_from_slice(chars);
@@ -268,7 +265,7 @@ fn overlong_word_is_an_overfull_line() {
     assert!(b.lines[0].overfull && !b.lines[1].overfull);
     assert_eq!(b.lines[0].badness, 10_001.0);
 
-    let mut items = vec![Item::Box { width: 200_000.0 }];
+    let mut items = vec![Item::boxed(200_000.0)];
     items.extend(Item::paragraph_end());
     let b = break_lines(&items, &|_| 300.0, &defaults());
     assert_eq!(b.lines.len(), 1);
@@ -342,19 +339,15 @@ fn degenerate_input_does_not_panic() {
         vec![
             Item::penalty(EJECT_PENALTY),
             Item::penalty(EJECT_PENALTY),
-            Item::Box { width: -3.0 },
+            Item::boxed(-3.0),
         ],
         vec![
-            Item::Box { width: 5.0 },
+            Item::boxed(5.0),
             glue,
             Item::penalty(-50.0),
-            Item::Box { width: 5.0 },
+            Item::boxed(5.0),
         ],
-        vec![
-            Item::Box { width: f64::NAN },
-            SPACE,
-            Item::Box { width: 1.0 },
-        ],
+        vec![Item::boxed(f64::NAN), SPACE, Item::boxed(1.0)],
     ];
     for items in &cases {
         for width in [0.0, -5.0, 4.0] {
@@ -454,6 +447,7 @@ fn evaluate(
     let last = items.len() - 1;
     let (mut start, mut total, mut prev_fitness, mut prev_flagged) =
         (0, 0.0, Fitness::Decent, false);
+    let mut run = 0;
     for (n, &b) in breaks.iter().enumerate() {
         if start > b {
             return None; // a line with nothing in it
@@ -474,6 +468,10 @@ fn evaluate(
         };
         let fit = fit(sums, width(n), 0.0);
         if fit.badness > threshold {
+            return None;
+        }
+        run = if flagged { run + 1 } else { 0 };
+        if params.hyphen_run_limit > 0 && run > params.hyphen_run_limit {
             return None;
         }
         let base = params.line_penalty + fit.badness;
@@ -599,6 +597,70 @@ fn matches_brute_force_on_small_paragraphs() {
     assert!(passes.iter().all(|&n| n > 20), "{passes:?}");
 }
 
+/// With a hyphen-run limit and stretchable boxes (font expansion), the
+/// result is still the exhaustive optimum under the limit, and never has a
+/// longer run of hyphenated lines.
+#[test]
+fn hyphen_run_limit_keeps_the_optimum() {
+    let mut rng = Rng(0x5eed_1e55);
+    let mut limited = 0;
+    for _ in 0..2000 {
+        let words = 2 + rng.below(5) as usize;
+        let mut p = para(&random_text(&mut rng, words));
+        let expansion = rng.float(0.0, 0.05);
+        for item in &mut p.items {
+            if let Item::Box {
+                width,
+                stretch,
+                shrink,
+            } = item
+            {
+                (*stretch, *shrink) = (*width * expansion, *width * expansion);
+            }
+        }
+        let measure = random_measure(&mut rng);
+        let legal = p
+            .items
+            .iter()
+            .filter(|i| matches!(i, Item::Penalty { cost, .. } if *cost < INF_PENALTY))
+            .count()
+            + words;
+        if legal > 16 {
+            continue;
+        }
+        let params = Params {
+            hyphen_run_limit: 1 + rng.below(2) as u32,
+            double_hyphen_demerits: rng.float(0.0, 3000.0),
+            pretolerance: -1.0,
+            emergency_stretch: 0.0,
+            tolerance: 10_000.0,
+            ..defaults()
+        };
+        let b = break_lines(&p.items, &measure, &params);
+        let unlimited = Params {
+            hyphen_run_limit: 0,
+            ..params.clone()
+        };
+        let best = brute_force(&p.items, &measure, &params, params.tolerance, true);
+        if b.pass == Pass::Second {
+            assert!(close(best.unwrap(), b.demerits), "{:?}", lines(&p, &b));
+            let mut run = 0;
+            for line in &b.lines {
+                run = if line.hyphenated { run + 1 } else { 0 };
+                assert!(run <= params.hyphen_run_limit, "{:?}", lines(&p, &b));
+            }
+            let free = brute_force(&p.items, &measure, &unlimited, params.tolerance, true);
+            if free.unwrap() < best.unwrap() {
+                limited += 1;
+            }
+        } else {
+            assert_eq!(best, None, "{:?}", lines(&p, &b));
+        }
+    }
+    // The sample has paragraphs whose unlimited optimum breaks the rule.
+    assert!(limited > 10, "{limited}");
+}
+
 /// Random paragraphs with random (inexact) widths: breaks increase, the last
 /// line ends the paragraph, every line starts after the discarded items, and
 /// every line that is not overfull fills its measure at its ratio.
@@ -611,7 +673,7 @@ fn random_paragraphs_fill_their_lines() {
         let mut items = para(&text).items;
         for item in &mut items {
             match item {
-                Item::Box { width } => *width = rng.float(0.3, 1.3),
+                Item::Box { width, .. } => *width = rng.float(0.3, 1.3),
                 Item::Glue {
                     width,
                     stretch,
@@ -717,9 +779,7 @@ fn five_thousand_words() {
                     hyphenation: true,
                 });
             }
-            items.push(Item::Box {
-                width: rng.float(3.0, 8.0),
-            });
+            items.push(Item::boxed(rng.float(3.0, 8.0)));
         }
     }
     items.extend(Item::paragraph_end());
