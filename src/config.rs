@@ -158,12 +158,12 @@ impl Default for Margins {
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct FontsConfig {
     /// Family of the body text. Default: `Libertinus Serif`.
-    pub body: Option<String>,
+    pub body: Option<Spanned<String>>,
     /// Family of code. Default: `DejaVu Sans Mono`.
-    pub mono: Option<String>,
+    pub mono: Option<Spanned<String>>,
     /// Families tried, in order, for characters the body font lacks.
     /// Default: `["Nanum Myeongjo"]`.
-    pub fallback: Option<Vec<String>>,
+    pub fallback: Option<Vec<Spanned<String>>>,
     /// Extra font files (OTF/TTF) in the book folder. Default: none.
     pub files: Vec<Spanned<String>>,
 }

@@ -102,6 +102,8 @@ pub struct Compiled {
     pub timestamp: Option<i64>,
     /// The EPUB templates: the built-in ones, or the book's own.
     pub templates: Option<epub::Templates>,
+    /// The fonts: the embedded faces and the book's own, in their roles.
+    pub fonts: Option<fonts::FontSet>,
 }
 
 impl Compiled {
@@ -129,7 +131,7 @@ pub fn compile(world: &dyn World) -> Compiled {
     let mut sink = Sink::new();
 
     // book.toml + chapter files → config and texts.
-    let Some(loaded) = load::load(world, &mut sources, &mut sink) else {
+    let Some(mut loaded) = load::load(world, &mut sources, &mut sink) else {
         return Compiled {
             book: None,
             diagnostics: in_source_order(sink.into_vec()),
@@ -137,8 +139,13 @@ pub fn compile(world: &dyn World) -> Compiled {
             config: None,
             timestamp: world.timestamp(),
             templates: None,
+            fonts: None,
         };
     };
+
+    // The embedded fonts and the book's own, in their roles.
+    let font_files = std::mem::take(&mut loaded.fonts);
+    let fonts = load::font_set(&loaded.config, loaded.config_file, font_files, &mut sink);
 
     // The book's own templates, if it has any.
     let files = load::templates(world, &mut sources, &mut sink);
@@ -199,6 +206,7 @@ pub fn compile(world: &dyn World) -> Compiled {
         config: Some(loaded.config),
         timestamp: world.timestamp(),
         templates,
+        fonts: Some(fonts),
     }
 }
 
@@ -227,9 +235,12 @@ pub struct Output {
 /// made yet (the PDF) are left out of the result. Nothing when the book has
 /// errors.
 pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
-    let (Some(book), Some(config), Some(templates)) =
-        (&compiled.book, &compiled.config, &compiled.templates)
-    else {
+    let (Some(book), Some(config), Some(templates), Some(fonts)) = (
+        &compiled.book,
+        &compiled.config,
+        &compiled.templates,
+        &compiled.fonts,
+    ) else {
         return Vec::new();
     };
     let mut outputs = Vec::new();
@@ -241,8 +252,7 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
                     numbering: config.epub.footnote_numbering,
                     timestamp: compiled.timestamp,
                 };
-                let fonts = fonts::FontSet::embedded();
-                match epub::export(book, &options, templates, &fonts) {
+                match epub::export(book, &options, templates, fonts) {
                     Ok(epub) => {
                         found.extend(epub.warnings);
                         outputs.push(Output {
@@ -255,8 +265,7 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
                 }
             }
             Edition::Pdf => {
-                let fonts = fonts::FontSet::embedded();
-                let pages = typeset::typeset(book, config, &fonts);
+                let pages = typeset::typeset(book, config, fonts);
                 let meta = pdf::PdfMeta {
                     title: book.meta.title.clone(),
                     authors: book.meta.authors.clone(),
@@ -264,7 +273,7 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
                     description: book.meta.description.clone(),
                     timestamp: compiled.timestamp,
                 };
-                match pdf::export(&pages, &fonts, &book.images, &meta) {
+                match pdf::export(&pages, fonts, &book.images, &meta) {
                     Ok(bytes) => outputs.push(Output {
                         edition: Edition::Pdf,
                         name: format!("{}.pdf", book.meta.slug),

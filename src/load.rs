@@ -9,6 +9,7 @@
 
 use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Sink};
+use crate::fonts::{Face, FontSet, Role};
 use crate::source::{FileId, SourceMap, Span};
 use crate::world::{BookPath, FileError, World};
 
@@ -35,6 +36,9 @@ pub struct Loaded {
     pub config_file: FileId,
     /// The chapters in reading order (those that could be read).
     pub chapters: Vec<ChapterFile>,
+    /// The book's font files (`[pdf.fonts] files`) that could be read, in
+    /// the order listed.
+    pub fonts: Vec<Face>,
 }
 
 /// Reads `book.toml` and the chapters. Returns `None` when the book cannot
@@ -152,11 +156,18 @@ pub fn load(world: &dyn World, sources: &mut SourceMap, sink: &mut Sink) -> Opti
         }
     }
 
+    let mut fonts = Vec::new();
     for (what, entry) in config.pdf.fonts.files.iter().map(|f| ("font", f)) {
         let span = span_of(entry.span());
         match BookPath::parse(entry.get_ref()) {
-            Ok(path) => match world.probe(&path) {
-                Ok(()) => {}
+            Ok(path) => match world.read(&path) {
+                Ok(bytes) => match Face::read(path.file_name(), bytes) {
+                    Ok(face) => fonts.push(face),
+                    Err(why) => sink.push(
+                        Diagnostic::error("font-invalid", format!("{what} `{path}`: {why}"))
+                            .at(span),
+                    ),
+                },
                 Err(FileError::Escapes) => sink.push(
                     Diagnostic::error(
                         "path-outside-book",
@@ -193,7 +204,60 @@ pub fn load(world: &dyn World, sources: &mut SourceMap, sink: &mut Sink) -> Opti
         config,
         config_file,
         chapters,
+        fonts,
     })
+}
+
+/// The book's fonts: the embedded faces with the book's own files, each
+/// role given the family `[pdf.fonts]` names. A family the set does not
+/// have is an error at its name, with the families there are.
+pub fn font_set(
+    config: &Config,
+    config_file: FileId,
+    files: Vec<Face>,
+    sink: &mut Sink,
+) -> FontSet {
+    let mut set = FontSet::embedded().with_faces(files);
+    let fonts = &config.pdf.fonts;
+    let fallback: Option<Vec<&str>> = fonts
+        .fallback
+        .as_ref()
+        .map(|list| list.iter().map(|f| f.get_ref().as_str()).collect());
+    let missing = set
+        .assign(
+            fonts.body.as_ref().map(|f| f.get_ref().as_str()),
+            fonts.mono.as_ref().map(|f| f.get_ref().as_str()),
+            fallback.as_deref(),
+        )
+        .err()
+        .unwrap_or_default();
+    for role in missing {
+        let entry = match role {
+            Role::Body => fonts.body.as_ref(),
+            Role::Mono => fonts.mono.as_ref(),
+            Role::Fallback(n) => fonts.fallback.as_ref().and_then(|list| list.get(n)),
+        }
+        .expect("the role that failed was named");
+        let families = set.families();
+        let mut diagnostic = Diagnostic::error(
+            "font-unknown-family",
+            format!("no font family `{}`", entry.get_ref()),
+        )
+        .at(Span::new(config_file, entry.span()));
+        diagnostic = match crate::diag::closest(entry.get_ref(), families.iter().copied()) {
+            Some(close) => diagnostic.hint(format!("did you mean `{close}`?")),
+            None => diagnostic.hint(format!(
+                "the families are {}; add a font file to `files` under [pdf.fonts] for another",
+                families
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+        sink.push(diagnostic);
+    }
+    set
 }
 
 /// Where a book keeps its own EPUB templates.

@@ -105,6 +105,7 @@ cases! {
     source_file_missing,
     source_file_outside,
     font_file_missing,
+    font_unknown_family,
     font_path_outside,
     // Several files at once; a book without problems.
     diagnostics_order,

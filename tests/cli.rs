@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Run, check_short, quire, run, temp, write};
+use common::{Run, check_short, quire, repo, run, temp, write};
 
 /// A minimal valid `book.toml`.
 const CONFIG: &str = "[book]\ntitle = \"T\"\n";
@@ -875,4 +875,31 @@ fn check_defaults_to_the_current_folder() {
         lines(&run.stderr),
         ["chapters/01.md:3:7: warning[footnote-undefined]: footnote [^x] is not defined"]
     );
+}
+
+/// A font file the book brings takes the role `[pdf.fonts]` gives it: here a
+/// copy of the embedded monospace under another file name, as the body
+/// family, so the PDF embeds it and not the default body face.
+#[test]
+fn a_book_font_sets_the_body_text() {
+    let temp = temp();
+    let book = temp.path();
+    write(
+        book,
+        "book.toml",
+        "[book]\ntitle = \"Own font\"\n\n[pdf.fonts]\nbody = \"DejaVu Sans Mono\"\nfiles = [\"fonts/Mine.ttf\"]\n",
+    );
+    let font = std::fs::read(repo().join("fonts/dejavu-sans-mono/DejaVuSansMono.ttf")).unwrap();
+    write(book, "fonts/Mine.ttf", font);
+    write(
+        book,
+        "chapters/01.md",
+        "# One\n\nText in the book's own font.\n",
+    );
+    let run = run(quire().arg("build").arg(book));
+    assert_eq!(run.code, 0, "{run:?}");
+    let pdf = std::fs::read(book.join("out/own-font.pdf")).unwrap();
+    let has = |name: &str| pdf.windows(name.len()).any(|w| w == name.as_bytes());
+    assert!(has("+DejaVuSansMono"), "the book's font is embedded");
+    assert!(!has("LibertinusSerif"), "the default body face is not used");
 }

@@ -11,7 +11,6 @@
 //!
 //! `cargo test --test layout -- --nocapture` prints the figures.
 
-use quire::fonts::FontSet;
 use quire::typeset::flow::{self, Flow, Hyphenators};
 use quire::typeset::shape::Shaper;
 use quire::typeset::style::Style;
@@ -39,7 +38,7 @@ fn measure(dir: &str) -> Figures {
     let compiled = quire::compile(&world);
     let book = compiled.book.expect("the book compiles");
     let config = compiled.config.expect("book.toml parses");
-    let fonts = FontSet::embedded();
+    let fonts = compiled.fonts.expect("the fonts load");
     let style = Style::new(&config, &fonts);
     let mut shaper = Shaper::new(&fonts);
     let mut hyphenators = Hyphenators::new(Default::default(), true);

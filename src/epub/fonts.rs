@@ -59,7 +59,7 @@ pub fn embed(set: &FontSet, documents: &[Document], all_faces: bool) -> Embedded
     let chars: Vec<char> = chars.into_iter().collect();
 
     let mut faces: Vec<&Face> = set
-        .family(set.body)
+        .family(&set.body)
         .filter(|face| bold || face.weight < 600)
         .collect();
     let body = faces
@@ -78,12 +78,12 @@ pub fn embed(set: &FontSet, documents: &[Document], all_faces: bool) -> Embedded
             .filter(|face| missing.iter().any(|&c| face.covers(c)))
             .collect();
         if !covering.is_empty() {
-            fallbacks.push(*family);
+            fallbacks.push(family.as_str());
             faces.extend(covering);
         }
     }
     if code {
-        faces.extend(set.family(set.mono));
+        faces.extend(set.family(&set.mono));
     }
 
     let mut css = String::from(

@@ -7,8 +7,10 @@
 //! subsets of a face for embedding ([`subset`]). **Must not:** shape, lay out
 //! or know either edition; the typesetter and the EPUB writer both ask here.
 //!
-//! The book's own font files (`[pdf.fonts] files`) join the set with the
-//! typesetter (issue 4); until then every book is set in the embedded faces.
+//! The book's own font files (`[pdf.fonts] files`) join the set
+//! ([`Face::read`], [`FontSet::with_faces`]); `[pdf.fonts]` then names the
+//! family of each role ([`FontSet::assign`]), checked against what the set
+//! holds.
 
 pub mod outline;
 pub mod subset;
@@ -28,13 +30,14 @@ pub enum Style {
 #[derive(Clone)]
 pub struct Face {
     /// The family name, as CSS and `book.toml` write it.
-    pub family: &'static str,
+    pub family: Arc<str>,
     /// Upright or italic.
     pub style: Style,
     /// CSS weight: 400 regular, 700 bold.
     pub weight: u16,
-    /// The file name it had in `fonts/` (and keeps in the EPUB).
-    pub file_name: &'static str,
+    /// The file name it had in `fonts/` or in the book (and keeps in the
+    /// EPUB).
+    pub file_name: Arc<str>,
     /// The font file, shareable with the shaper and the PDF writer without
     /// a copy.
     pub data: FontBytes,
@@ -56,6 +59,88 @@ impl std::fmt::Debug for Face {
 }
 
 impl Face {
+    /// Reads a font file of the book: an OpenType (CFF) or TrueType font
+    /// holding one face. Family (the typographic family name, else the
+    /// family name), style and weight come from its `name`, `OS/2` and
+    /// `head` tables. The error says what is wrong with the file.
+    pub fn read(file_name: &str, data: Vec<u8>) -> Result<Face, String> {
+        use read_fonts::{FileRef, TableProvider};
+        let font = match FileRef::new(&data) {
+            Ok(FileRef::Font(font)) => font,
+            Ok(FileRef::Collection(_)) => {
+                return Err(
+                    "a font collection (.ttc/.otc): give one face per file (OTF or TTF)".into(),
+                );
+            }
+            Err(_) if data.starts_with(b"wOFF") || data.starts_with(b"wOF2") => {
+                return Err("a web font (WOFF): convert it to OTF or TTF".into());
+            }
+            Err(_) => return Err("not an OpenType or TrueType font".into()),
+        };
+        let cmap = font
+            .cmap()
+            .map_err(|_| "the font has no character map (cmap)")?;
+        if !cmap.encoding_records().iter().any(|record| {
+            record.subtable(cmap.offset_data()).is_ok_and(|table| {
+                table.map_codepoint('A').is_some() || table.iter().next().is_some()
+            })
+        }) {
+            return Err("the font maps no characters".into());
+        }
+        font.maxp().map_err(|_| "the font has no maxp table")?;
+        font.hmtx()
+            .map_err(|_| "the font has no horizontal metrics (hmtx)")?;
+        let name = font.name().map_err(|_| "the font has no name table")?;
+        let find = |id: read_fonts::types::NameId| -> Option<String> {
+            // Windows Unicode English names first, then any that decodes.
+            let records = name.name_record();
+            let decoded = |record: &read_fonts::tables::name::NameRecord| {
+                record
+                    .string(name.string_data())
+                    .ok()
+                    .map(|text| text.chars().collect::<String>())
+                    .filter(|text| !text.trim().is_empty())
+            };
+            records
+                .iter()
+                .filter(|r| r.name_id() == id && r.platform_id() == 3 && r.language_id() == 0x409)
+                .find_map(decoded)
+                .or_else(|| {
+                    records
+                        .iter()
+                        .filter(|r| r.name_id() == id)
+                        .find_map(decoded)
+                })
+        };
+        let family = find(read_fonts::types::NameId::TYPOGRAPHIC_FAMILY_NAME)
+            .or_else(|| find(read_fonts::types::NameId::FAMILY_NAME))
+            .ok_or("the font has no family name")?;
+        // A family name goes into CSS strings and PDF names: printable
+        // characters only, no quotes or backslashes.
+        let family: String = family
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '"' | '\\'))
+            .collect();
+        let (italic, weight) = match font.os2() {
+            Ok(os2) => (
+                os2.fs_selection().bits() & 1 != 0,
+                os2.us_weight_class().clamp(1, 1000),
+            ),
+            Err(_) => {
+                let style = font.head().map(|head| head.mac_style().bits()).unwrap_or(0);
+                (style & 2 != 0, if style & 1 != 0 { 700 } else { 400 })
+            }
+        };
+        Ok(Face {
+            family: family.into(),
+            style: if italic { Style::Italic } else { Style::Normal },
+            weight,
+            file_name: file_name.into(),
+            data: Arc::new(data),
+        })
+    }
+
     /// The font file.
     pub fn bytes(&self) -> &[u8] {
         (*self.data).as_ref()
@@ -87,10 +172,10 @@ macro_rules! embedded {
         /// Every face in the binary.
         fn embedded_faces() -> Vec<Face> {
             vec![$(Face {
-                family: $family,
+                family: $family.into(),
                 style: Style::$style,
                 weight: $weight,
-                file_name: $file,
+                file_name: $file.into(),
                 data: Arc::new(&include_bytes!(concat!("../../fonts/", $dir, "/", $file))[..]),
             }),*]
         }
@@ -112,11 +197,22 @@ pub struct FontSet {
     /// Every face, in a fixed order.
     pub faces: Vec<Face>,
     /// The family of running text.
-    pub body: &'static str,
+    pub body: String,
     /// The family of code.
-    pub mono: &'static str,
+    pub mono: String,
     /// Families tried in order for characters the body family lacks.
-    pub fallback: Vec<&'static str>,
+    pub fallback: Vec<String>,
+}
+
+/// Which family `[pdf.fonts]` names for a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// `body`.
+    Body,
+    /// `mono`.
+    Mono,
+    /// The `n`th of `fallback`.
+    Fallback(usize),
 }
 
 impl FontSet {
@@ -125,15 +221,79 @@ impl FontSet {
     pub fn embedded() -> FontSet {
         FontSet {
             faces: embedded_faces(),
-            body: "Libertinus Serif",
-            mono: "DejaVu Sans Mono",
-            fallback: vec!["Nanum Myeongjo"],
+            body: "Libertinus Serif".into(),
+            mono: "DejaVu Sans Mono".into(),
+            fallback: vec!["Nanum Myeongjo".into()],
         }
+    }
+
+    /// The set with `faces` added after the embedded ones (a book's own
+    /// files, in the order `book.toml` lists them). A face of the same
+    /// family, style and weight as one already in the set replaces it, so a
+    /// book may bring its own cut of an embedded family.
+    pub fn with_faces(mut self, faces: impl IntoIterator<Item = Face>) -> FontSet {
+        for face in faces {
+            self.faces.retain(|f| {
+                !(f.family == face.family && f.style == face.style && f.weight == face.weight)
+            });
+            self.faces.push(face);
+        }
+        self
+    }
+
+    /// Gives each role the family `book.toml` names (`None` keeps the
+    /// default). Every name must be a family of the set; the error lists
+    /// the roles whose family is missing, and the set is then unchanged.
+    pub fn assign(
+        &mut self,
+        body: Option<&str>,
+        mono: Option<&str>,
+        fallback: Option<&[&str]>,
+    ) -> Result<(), Vec<Role>> {
+        let known = |family: &str| self.faces.iter().any(|f| &*f.family == family);
+        let mut missing = Vec::new();
+        if body.is_some_and(|family| !known(family)) {
+            missing.push(Role::Body);
+        }
+        if mono.is_some_and(|family| !known(family)) {
+            missing.push(Role::Mono);
+        }
+        for (n, family) in fallback.unwrap_or_default().iter().enumerate() {
+            if !known(family) {
+                missing.push(Role::Fallback(n));
+            }
+        }
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        if let Some(body) = body {
+            self.body = body.to_string();
+        }
+        if let Some(mono) = mono {
+            self.mono = mono.to_string();
+        }
+        if let Some(fallback) = fallback {
+            self.fallback = fallback.iter().map(|f| f.to_string()).collect();
+        }
+        Ok(())
+    }
+
+    /// Every family name, once each, in set order.
+    pub fn families(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for face in &self.faces {
+            if !names.contains(&&*face.family) {
+                names.push(&face.family);
+            }
+        }
+        names
     }
 
     /// The faces of one family.
     pub fn family<'a>(&'a self, family: &'a str) -> impl Iterator<Item = &'a Face> + 'a {
-        self.faces.iter().filter(move |face| face.family == family)
+        self.faces
+            .iter()
+            .filter(move |face| &*face.family == family)
     }
 }
 
@@ -145,10 +305,119 @@ mod tests {
     fn embedded_faces_read_and_cover_their_scripts() {
         let set = FontSet::embedded();
         assert_eq!(set.family("Libertinus Serif").count(), 4);
-        let body = set.family(set.body).next().unwrap();
+        let body = set.family(&set.body).next().unwrap();
         assert!(body.covers('A') && body.covers('é') && !body.covers('회'));
         assert!(!body.is_truetype());
         let korean = set.family("Nanum Myeongjo").next().unwrap();
         assert!(korean.covers('회') && korean.is_truetype());
+    }
+
+    /// A `name` table naming `family` and `subfamily` (Windows, English).
+    fn name_table(family: &str, subfamily: &str) -> Vec<u8> {
+        let strings: Vec<(u16, Vec<u8>)> = [(1, family), (2, subfamily), (6, family)]
+            .iter()
+            .map(|(id, text)| {
+                (
+                    *id,
+                    text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+                )
+            })
+            .collect();
+        let mut table = Vec::new();
+        let count = strings.len() as u16;
+        for word in [0, count, 6 + 12 * count] {
+            table.extend(word.to_be_bytes());
+        }
+        let mut offset = 0u16;
+        for (id, bytes) in &strings {
+            for word in [3, 1, 0x409, *id, bytes.len() as u16, offset] {
+                table.extend(word.to_be_bytes());
+            }
+            offset += bytes.len() as u16;
+        }
+        for (_, bytes) in strings {
+            table.extend(bytes);
+        }
+        table
+    }
+
+    /// An embedded face's file with its `name` table replaced.
+    fn renamed(face: &Face, family: &str, subfamily: &str) -> Vec<u8> {
+        use read_fonts::{FontRef, types::Tag};
+        let font = FontRef::new(face.bytes()).unwrap();
+        let name = name_table(family, subfamily);
+        let mut tables: Vec<(Tag, &[u8])> = font
+            .table_directory()
+            .table_records()
+            .iter()
+            .map(|record| {
+                let tag = record.tag();
+                let data = if tag == Tag::new(b"name") {
+                    &name[..]
+                } else {
+                    font.table_data(tag).unwrap().as_bytes()
+                };
+                (tag, data)
+            })
+            .collect();
+        let version = u32::from_be_bytes(face.bytes()[..4].try_into().unwrap());
+        subset::assemble(version, &mut tables)
+    }
+
+    #[test]
+    fn a_book_font_is_read_and_takes_a_role() {
+        let set = FontSet::embedded();
+        let italic = set
+            .family("Libertinus Serif")
+            .find(|f| f.style == Style::Italic && f.weight == 400)
+            .unwrap();
+        let data = renamed(italic, "Quire Test Serif", "Italic");
+        let face = Face::read("test.otf", data).expect("a valid font");
+        assert_eq!(&*face.family, "Quire Test Serif");
+        assert_eq!((face.style, face.weight), (Style::Italic, 400));
+        assert_eq!(&*face.file_name, "test.otf");
+        assert!(face.covers('a'));
+
+        let mut set = set.with_faces([face]);
+        assert_eq!(set.family("Quire Test Serif").count(), 1);
+        assert_eq!(set.assign(Some("Quire Test Serif"), None, None), Ok(()));
+        assert_eq!(set.body, "Quire Test Serif");
+        assert_eq!(set.mono, "DejaVu Sans Mono");
+        assert_eq!(
+            set.assign(
+                Some("Nope"),
+                Some("Quire Mono"),
+                Some(&["Nanum Myeongjo", "No"])
+            ),
+            Err(vec![Role::Body, Role::Mono, Role::Fallback(1)])
+        );
+        assert_eq!(set.body, "Quire Test Serif", "unchanged after an error");
+        assert!(set.families().contains(&"Quire Test Serif"));
+    }
+
+    #[test]
+    fn a_face_of_an_embedded_family_replaces_it() {
+        let set = FontSet::embedded();
+        let mono = set.family("DejaVu Sans Mono").next().unwrap().clone();
+        let copy = Face::read("mine.ttf", mono.bytes().to_vec()).unwrap();
+        assert_eq!((&*copy.family, copy.weight), ("DejaVu Sans Mono", 400));
+        let count = set.faces.len();
+        let set = set.with_faces([copy]);
+        assert_eq!(set.faces.len(), count);
+        let faces: Vec<&Face> = set.family("DejaVu Sans Mono").collect();
+        assert_eq!(faces.len(), 1);
+        assert_eq!(&*faces[0].file_name, "mine.ttf");
+    }
+
+    #[test]
+    fn what_is_not_a_font_says_why() {
+        let why = |data: &[u8]| Face::read("x", data.to_vec()).unwrap_err();
+        assert!(why(b"hello, world").contains("not an OpenType"));
+        assert!(why(b"wOF2\0\0\0\0").contains("WOFF"));
+        assert!(why(b"ttcf\0\x01\0\0\0\0\0\0").contains("collection"));
+        // A font whose tables are cut off.
+        let set = FontSet::embedded();
+        let body = set.family("Libertinus Serif").next().unwrap();
+        assert!(Face::read("cut.otf", body.bytes()[..400].to_vec()).is_err());
     }
 }

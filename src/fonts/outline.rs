@@ -29,8 +29,8 @@ pub struct Outline {
 /// The faces tried for a character, in order: the body regular, then each
 /// fallback family's regular.
 fn faces(set: &FontSet) -> Vec<FontRef<'_>> {
-    std::iter::once(set.body)
-        .chain(set.fallback.iter().copied())
+    std::iter::once(set.body.as_str())
+        .chain(set.fallback.iter().map(String::as_str))
         .filter_map(|family| regular(set, family))
         .filter_map(|face| FontRef::new(face.bytes()).ok())
         .collect()

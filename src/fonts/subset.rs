@@ -118,7 +118,7 @@ pub fn subset(face: &Face, chars: &[char]) -> Result<Vec<u8>, SubsetError> {
 /// An OpenType file from its tables: the table directory sorted by tag, each
 /// table 4-byte aligned with its checksum, and `head.checkSumAdjustment` set
 /// so the whole file sums to the magic number.
-fn assemble(version: u32, tables: &mut [(Tag, &[u8])]) -> Vec<u8> {
+pub(super) fn assemble(version: u32, tables: &mut [(Tag, &[u8])]) -> Vec<u8> {
     tables.sort_by_key(|(tag, _)| *tag);
     let count = tables.len() as u16;
     let selector = (15 - count.max(1).leading_zeros()) as u16; // floor(log2(count))

@@ -226,7 +226,7 @@ mod tests {
         let body = fonts
             .faces
             .iter()
-            .position(|f| f.family == "Libertinus Serif")
+            .position(|f| &*f.family == "Libertinus Serif")
             .unwrap();
         let mut shaper = crate::typeset::shape::Shaper::new(&fonts);
         let shaped = shaper.shape("Hello", body, 12.0, None, Default::default());

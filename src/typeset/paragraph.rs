@@ -234,7 +234,10 @@ pub fn set(
         .lines
         .iter()
         .enumerate()
-        .map(|(n, line)| commit(line, n + 1 == count, &items, &contents, shaper))
+        .map(|(n, line)| {
+            let last = n + 1 == count;
+            commit(line, last, setting.expansion, &items, &contents, shaper)
+        })
         .collect()
 }
 
@@ -242,6 +245,7 @@ pub fn set(
 fn commit(
     line: &linebreak::Line,
     last: bool,
+    expansion: f32,
     items: &[Item],
     contents: &[Content],
     shaper: &mut Shaper,
@@ -262,23 +266,22 @@ fn commit(
         };
         (width + adjust) as f32
     };
-    // The expansion of the line's glyphs: every expandable box of a line
-    // is scaled by the same factor, as its glue.
+    // The expansion of the line's glyphs: every expandable box (stretch
+    // and shrink are `expansion` × its width) is scaled by one factor, so
+    // the line's runs join.
+    let factor = (1.0 + f64::from(expansion) * ratio.max(-1.0)) as f32;
     let mut expansion = 1.0f32;
     let end = line.end.min(items.len());
     for index in line.start..end {
         match (&items[index], &contents[index]) {
             (
                 Item::Box {
-                    width,
-                    stretch,
-                    shrink,
+                    stretch, shrink, ..
                 },
                 Content::Pieces(pieces),
             ) => {
-                let set = glue_width(*width, *stretch, *shrink);
-                let scale = if *width > 0.0 && set != *width as f32 {
-                    set / *width as f32
+                let scale = if *stretch > 0.0 || *shrink > 0.0 {
+                    factor
                 } else {
                     1.0
                 };

@@ -254,7 +254,7 @@ mod tests {
     use super::*;
 
     fn face(set: &FontSet, family: &str) -> FaceId {
-        set.faces.iter().position(|f| f.family == family).unwrap()
+        set.faces.iter().position(|f| &*f.family == family).unwrap()
     }
 
     #[test]

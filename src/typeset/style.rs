@@ -58,16 +58,16 @@ impl Style {
             fonts
                 .faces
                 .iter()
-                .position(|f| f.family == family && f.style == style && (f.weight >= 600) == bold)
+                .position(|f| &*f.family == family && f.style == style && (f.weight >= 600) == bold)
         };
-        let body = fonts.body;
+        let body = fonts.body.as_str();
         let regular = face(body, FaceStyle::Normal, false).unwrap_or(0);
         let faces = Faces {
             regular,
             italic: face(body, FaceStyle::Italic, false).unwrap_or(regular),
             bold: face(body, FaceStyle::Normal, true).unwrap_or(regular),
             bold_italic: face(body, FaceStyle::Italic, true).unwrap_or(regular),
-            mono: face(fonts.mono, FaceStyle::Normal, false).unwrap_or(regular),
+            mono: face(&fonts.mono, FaceStyle::Normal, false).unwrap_or(regular),
             fallbacks: fonts
                 .fallback
                 .iter()
