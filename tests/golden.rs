@@ -16,7 +16,7 @@ mod common;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use common::{quire, repo, run, temp, unzip};
+use common::{first_difference, quire, repo, run, temp, unzip};
 
 /// The build time of every golden build: 2025-01-02 03:04:05 UTC.
 const EPOCH: &str = "1735787045";
@@ -107,30 +107,6 @@ fn is_text(name: &str) -> bool {
         || [".xhtml", ".opf", ".ncx", ".css", ".svg", ".xml"]
             .iter()
             .any(|ext| name.ends_with(ext))
-}
-
-/// The first line where two texts differ, with two lines of context.
-fn first_difference(kept: &str, actual: &str) -> String {
-    let kept: Vec<&str> = kept.lines().collect();
-    let actual: Vec<&str> = actual.lines().collect();
-    let at = (0..kept.len().max(actual.len()))
-        .find(|&i| kept.get(i) != actual.get(i))
-        .unwrap_or(0);
-    let mut out = String::new();
-    for i in at.saturating_sub(2)..at {
-        let _ = writeln!(out, "   {:4}  {}", i + 1, actual.get(i).unwrap_or(&""));
-    }
-    for i in at..(at + 3) {
-        if let Some(line) = kept.get(i) {
-            let _ = writeln!(out, "-  {:4}  {line}", i + 1);
-        }
-    }
-    for i in at..(at + 3) {
-        if let Some(line) = actual.get(i) {
-            let _ = writeln!(out, "+  {:4}  {line}", i + 1);
-        }
-    }
-    out
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {

@@ -5,6 +5,7 @@
 //! tests that measure the layout). **Must not:** refer to the model or to
 //! Markdown: a frame knows glyphs, faces, rules and images, not paragraphs.
 
+use std::fmt::Write;
 use std::ops::Range;
 
 use super::shape::FaceId;
@@ -95,4 +96,158 @@ pub struct PlacedGlyph {
     /// share a range, and a range may be empty (the second half of a
     /// hyphenated word, whose first half stands for the whole word).
     pub text: Range<usize>,
+}
+
+/// A text form of positioned pages, for golden files and for reading a
+/// layout without a PDF viewer: a line `page N WxH` per page, then one line
+/// per item in drawing order:
+///
+/// ```text
+/// 1 72.00 96.50 text face=2 size=10.00 exp=1.000 w=216.00 "Every morning"
+/// 1 72.00 400.00 rule 60.00x0.40
+/// 1 72.00 420.00 image 0 120.00x80.00 "alt text"
+/// ```
+///
+/// The fields are the page number (from 1), x and y of
+/// [`Positioned`], the kind, then for text the face index, size, expansion
+/// ([`TextRun::expansion`]), advance width and text of the run, for rules
+/// width × thickness, for images the index, size and alternative text.
+/// Lengths are in points to two decimals and expansion to three, with `-0`
+/// written as `0`, so the text is the same on every machine and a change
+/// below the rounding does not show. Strings are quoted with Rust's `{:?}`.
+pub fn dump(pages: &[Page]) -> String {
+    let mut out = String::new();
+    for (n, page) in pages.iter().enumerate() {
+        let n = n + 1;
+        let _ = writeln!(
+            out,
+            "page {n} {}x{}",
+            fixed(page.width, 2),
+            fixed(page.height, 2)
+        );
+        for positioned in &page.items {
+            let (x, y) = (fixed(positioned.x, 2), fixed(positioned.y, 2));
+            let _ = match &positioned.item {
+                Item::Text(run) => writeln!(
+                    out,
+                    "{n} {x} {y} text face={} size={} exp={} w={} {:?}",
+                    run.face,
+                    fixed(run.size, 2),
+                    fixed(run.expansion, 3),
+                    fixed(run.width(), 2),
+                    run.text
+                ),
+                Item::Rule { width, height } => {
+                    writeln!(
+                        out,
+                        "{n} {x} {y} rule {}x{}",
+                        fixed(*width, 2),
+                        fixed(*height, 2)
+                    )
+                }
+                Item::Image {
+                    image,
+                    width,
+                    height,
+                    alt,
+                } => writeln!(
+                    out,
+                    "{n} {x} {y} image {image} {}x{} {alt:?}",
+                    fixed(*width, 2),
+                    fixed(*height, 2)
+                ),
+            };
+        }
+    }
+    out
+}
+
+/// `value` with `decimals` decimals; a value that rounds to zero is `0`
+/// whatever its sign, so that `-0.001` and `0.001` read alike.
+fn fixed(value: f32, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str, advances: &[f32], expansion: f32) -> TextRun {
+        TextRun {
+            face: 3,
+            size: 10.0,
+            glyphs: advances
+                .iter()
+                .enumerate()
+                .map(|(i, &advance)| PlacedGlyph {
+                    id: i as u32,
+                    advance,
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                    text: i..i + 1,
+                })
+                .collect(),
+            text: text.to_string(),
+            expansion,
+        }
+    }
+
+    #[test]
+    fn dump_writes_one_line_per_item() {
+        let pages = vec![
+            Page {
+                width: 360.0,
+                height: 540.0,
+                items: vec![
+                    Positioned {
+                        x: 54.004,
+                        y: 100.126,
+                        item: Item::Text(run("Ab \"c\"", &[5.5, 4.25, 2.0], 1.0137)),
+                    },
+                    Positioned {
+                        x: -0.001,
+                        y: 200.0,
+                        item: Item::Rule {
+                            width: 72.0,
+                            height: 0.4,
+                        },
+                    },
+                ],
+            },
+            Page {
+                width: 360.0,
+                height: 540.0,
+                items: vec![Positioned {
+                    x: 10.0,
+                    y: 20.0,
+                    item: Item::Image {
+                        image: 1,
+                        width: 100.0,
+                        height: 50.5,
+                        alt: "A map".to_string(),
+                    },
+                }],
+            },
+        ];
+        assert_eq!(
+            dump(&pages),
+            "page 1 360.00x540.00\n\
+             1 54.00 100.13 text face=3 size=10.00 exp=1.014 w=11.75 \"Ab \\\"c\\\"\"\n\
+             1 0.00 200.00 rule 72.00x0.40\n\
+             page 2 360.00x540.00\n\
+             2 10.00 20.00 image 1 100.00x50.50 \"A map\"\n"
+        );
+    }
+
+    #[test]
+    fn fixed_drops_the_sign_of_zero() {
+        assert_eq!(fixed(-0.004, 2), "0.00");
+        assert_eq!(fixed(-0.0, 3), "0.000");
+        assert_eq!(fixed(-0.006, 2), "-0.01");
+        assert_eq!(fixed(12.345_67, 2), "12.35");
+    }
 }

@@ -1,8 +1,10 @@
-//! Helpers shared by the CLI suites (`cases.rs`, `cli.rs`): run the real
-//! binary with a clean environment, build and copy books in temp folders.
+//! Helpers shared by the suites: run the real binary with a clean
+//! environment, build and copy books in temp folders, read a zip, show where
+//! a golden file differs.
 
 #![allow(dead_code)] // each suite uses a different part of this module
 
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -185,4 +187,28 @@ pub fn unzip(archive: &[u8]) -> Vec<ZipEntry> {
         at += 46 + name_len + extra_len + comment_len;
     }
     entries
+}
+
+/// The first line where two texts differ, with two lines of context.
+pub fn first_difference(kept: &str, actual: &str) -> String {
+    let kept: Vec<&str> = kept.lines().collect();
+    let actual: Vec<&str> = actual.lines().collect();
+    let at = (0..kept.len().max(actual.len()))
+        .find(|&i| kept.get(i) != actual.get(i))
+        .unwrap_or(0);
+    let mut out = String::new();
+    for i in at.saturating_sub(2)..at {
+        let _ = writeln!(out, "   {:4}  {}", i + 1, actual.get(i).unwrap_or(&""));
+    }
+    for i in at..(at + 3) {
+        if let Some(line) = kept.get(i) {
+            let _ = writeln!(out, "-  {:4}  {line}", i + 1);
+        }
+    }
+    for i in at..(at + 3) {
+        if let Some(line) = actual.get(i) {
+            let _ = writeln!(out, "+  {:4}  {line}", i + 1);
+        }
+    }
+    out
 }
