@@ -7,7 +7,8 @@
 //! - inter-word spaces on justified lines: 95th percentile ≤ 0.36 em and at
 //!   most 0.5 % of lines with a space looser than 0.5 em;
 //! - never more than 2 hyphenated line ends in a row, at most 9 % of lines
-//!   hyphenated.
+//!   hyphenated, and no paragraph whose last line starts with the end of a
+//!   hyphenated word.
 //!
 //! `cargo test --test layout -- --nocapture` prints the figures.
 
@@ -27,6 +28,8 @@ struct Figures {
     loose_lines: usize,
     hyphenated: usize,
     longest_hyphen_run: usize,
+    /// Paragraphs whose last line starts with the end of a hyphenated word.
+    final_hyphens: usize,
 }
 
 fn measure(dir: &str) -> Figures {
@@ -53,6 +56,7 @@ fn measure(dir: &str) -> Figures {
         loose_lines: 0,
         hyphenated: 0,
         longest_hyphen_run: 0,
+        final_hyphens: 0,
     };
     let mut spaces = Vec::new();
     let mut run = 0;
@@ -83,6 +87,9 @@ fn measure(dir: &str) -> Figures {
                 line.overfull,
                 right - left - style.measure
             );
+        }
+        if line.last && run > 0 {
+            figures.final_hyphens += 1;
         }
         if line.hyphenated {
             figures.hyphenated += 1;
@@ -134,6 +141,10 @@ fn assert_meets_the_bar(figures: &Figures) {
     assert!(
         figures.hyphenated as f64 <= 0.09 * figures.lines as f64,
         "hyphenated lines: {figures:?}"
+    );
+    assert_eq!(
+        figures.final_hyphens, 0,
+        "no last line starts with the end of a word: {figures:?}"
     );
 }
 

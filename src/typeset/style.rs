@@ -93,6 +93,12 @@ impl Style {
                 emergency_stretch: 3.0 * pdf.font_size.to_pt(),
                 // Never three hyphenated line ends in a row.
                 hyphen_run_limit: 2,
+                // No paragraph's last line starts with the end of a
+                // hyphenated word when any breaking avoids it: not before
+                // the emergency pass, and there at more than any line
+                // within tolerance costs, (10 + 200)².
+                final_hyphen_last_resort: true,
+                final_hyphen_demerits: 1_000_000.0,
                 ..Params::default()
             },
         }

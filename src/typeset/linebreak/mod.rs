@@ -62,6 +62,8 @@
 //! - Boxes may stretch and shrink (font expansion). pdfTeX adds a line's
 //!   font stretch to its glue stretch the same way, but sets it in steps
 //!   of the font's expansion; here the ratio applies to boxes as to glue.
+//! - `final_hyphen_last_resort` keeps a hyphen off the last-but-one line
+//!   unless only the last pass (with emergency stretch) cannot do without.
 //! - `hyphen_run_limit` makes "at most n hyphens in a row" a rule, not a
 //!   cost: candidates are kept per fitness class *and* per whether they
 //!   reach the limit, so the optimum under the rule is still found.
@@ -221,6 +223,10 @@ pub struct Params {
     /// 0 for no limit, as TeX. A breaking that can only go on past the
     /// limit with an overfull line still goes on (the final-pass rule).
     pub hyphen_run_limit: u32,
+    /// Makes a paragraph's last line that starts with the end of a
+    /// hyphenated word a last resort: infeasible in every pass but the last
+    /// (TeX only charges `final_hyphen_demerits`). false.
+    pub final_hyphen_last_resort: bool,
 }
 
 impl Default for Params {
@@ -237,6 +243,7 @@ impl Default for Params {
             emergency_stretch: 3.0,
             looseness: 0,
             hyphen_run_limit: 0,
+            final_hyphen_last_resort: false,
         }
     }
 }
@@ -738,6 +745,11 @@ impl<'a> Breaker<'a> {
             let line = self.totals.since(node.after, brk.width);
             let fit = fit(line, measure.1, settings.extra_stretch);
             let hyphens = if brk.flagged { node.hyphens + 1 } else { 0 };
+            if brk.last && node.flagged && self.params.final_hyphen_last_resort && !settings.last {
+                // A last line starting with the end of a word: not before
+                // the last pass.
+                continue;
+            }
             if limit > 0 && hyphens > limit && fit.badness <= INF_BAD && !forced {
                 // One hyphen too many: no line from here to there, but
                 // the node may still reach a later break.

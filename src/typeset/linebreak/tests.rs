@@ -204,6 +204,42 @@ fn final_hyphen_demerits_avoid_a_hyphen_before_the_last_line() {
     assert!(b.lines[0].hyphenated && !b.lines[1].hyphenated);
 }
 
+/// With `final_hyphen_last_resort` (and final-hyphen demerits above any
+/// feasible line's), a final hyphen that the second pass would choose gives
+/// way to the emergency pass; without emergency stretch the second pass is
+/// the last and keeps it.
+#[test]
+fn final_hyphen_as_a_last_resort() {
+    let text = "aaaa bbbb cc|cc";
+    let (l, b) = kp(text, 13.0, &defaults());
+    assert_eq!(
+        (l, b.pass),
+        (vec!["aaaa bbbb cc-".to_string(), "cc".into()], Pass::Second)
+    );
+    let rule = Params {
+        final_hyphen_last_resort: true,
+        final_hyphen_demerits: 1e6,
+        ..defaults()
+    };
+    let (l, b) = kp(text, 13.0, &rule);
+    assert_eq!(
+        (l, b.pass),
+        (
+            vec!["aaaa bbbb".to_string(), "cccc".into()],
+            Pass::Emergency
+        )
+    );
+    let no_emergency = Params {
+        emergency_stretch: 0.0,
+        ..rule
+    };
+    let (l, b) = kp(text, 13.0, &no_emergency);
+    assert_eq!(
+        (l, b.pass),
+        (vec!["aaaa bbbb cc-".to_string(), "cc".into()], Pass::Second)
+    );
+}
+
 /// As TeX, a paragraph that fits within `pretolerance` without hyphenation
 /// is not hyphenated, even where hyphenating would cost fewer demerits.
 #[test]
