@@ -265,7 +265,8 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
                 }
             }
             Edition::Pdf => {
-                let pages = typeset::typeset(book, config, fonts);
+                let typeset::Typeset { pages, diagnostics } = typeset::typeset(book, config, fonts);
+                found.extend(diagnostics);
                 let meta = pdf::PdfMeta {
                     title: book.meta.title.clone(),
                     authors: book.meta.authors.clone(),

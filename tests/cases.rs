@@ -106,6 +106,8 @@ cases! {
     source_file_outside,
     font_file_missing,
     font_unknown_family,
+    glyph_missing,
+    line_unbreakable,
     font_path_outside,
     // Several files at once; a book without problems.
     diagnostics_order,

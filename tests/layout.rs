@@ -45,7 +45,13 @@ fn measure(dir: &str) -> Figures {
     let style = Style::new(&config, &fonts);
     let mut shaper = Shaper::new(&fonts);
     let mut hyphenators = Hyphenators::new(Default::default(), true);
-    let list = flow::chapters(&book, &style, &mut shaper, &mut hyphenators);
+    let list = flow::chapters(
+        &book,
+        &style,
+        &mut shaper,
+        &mut hyphenators,
+        &mut Vec::new(),
+    );
 
     let mut figures = Figures {
         lines: 0,

@@ -2,8 +2,13 @@
 //!
 //! **In:** the model's blocks and inlines, the [`Style`], the shaper and
 //! hyphenator. **Out:** [`Flow`] elements top to bottom, each line already
-//! set by `paragraph` with its x offset. **Must not:** decide page breaks
-//! (the page builder does) or write PDF.
+//! set by `paragraph` with its x offset, and the warnings of the text at
+//! its source: characters no font has (`glyph-missing`, once per character
+//! and chapter), words broken between letters because they are wider than
+//! the line (`line-unbreakable`), lines the emergency pass left looser than
+//! the tolerance, with spaces over half an em (`line-loose`), and any line still past the margin
+//! (`line-overfull`). **Must not:** decide page breaks (the page builder
+//! does) or write PDF.
 
 use std::sync::Arc;
 
@@ -12,7 +17,9 @@ use super::hyphenate::Hyphenator;
 use super::paragraph::{self, SetLine, Setting, Span, SpanStyle};
 use super::shape::{FaceId, Features, Shaper};
 use super::style::Style;
+use crate::diag::Diagnostic;
 use crate::model::{Block, BlockKind, Book, Chapter, Inline, InlineKind};
+use crate::source::Span as SourceSpan;
 
 /// One element of the vertical list.
 #[derive(Debug, Clone)]
@@ -41,6 +48,7 @@ pub fn chapters(
     style: &Style,
     shaper: &mut Shaper,
     hyphenators: &mut Hyphenators,
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Flow> {
     let mut flow = Vec::new();
     for (index, chapter) in book.chapters.iter().enumerate() {
@@ -52,8 +60,13 @@ pub fn chapters(
             shaper,
             hyphenators,
             flow: &mut flow,
+            diagnostics,
+            origin: None,
+            missing: Vec::new(),
+            ascii: Vec::new(),
         };
         writer.chapter();
+        writer.report_missing();
     }
     flow
 }
@@ -102,6 +115,14 @@ struct Writer<'a, 'b> {
     shaper: &'a mut Shaper<'b>,
     hyphenators: &'a mut Hyphenators,
     flow: &'a mut Vec<Flow>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// The source of the text being set (the block, or the paragraph's
+    /// inlines), where its line warnings point.
+    origin: Option<SourceSpan>,
+    /// Characters no font has: the first place each is, and how often.
+    missing: Vec<(char, SourceSpan, usize)>,
+    /// Per face, which ASCII characters it has (a fast path of the check).
+    ascii: Vec<Option<[bool; 128]>>,
 }
 
 /// How a block's text is set.
@@ -114,6 +135,22 @@ struct Context {
     justify: bool,
     hyphenate: bool,
     italic: bool,
+}
+
+impl Context {
+    /// The context indented by `left` and `right`, unless that would leave
+    /// less than a third of the text block's measure: deeper nesting then
+    /// keeps the measure it has (a quote in a quote in a list… still sets).
+    fn indented(self, left: f32, right: f32, style: &Style) -> Context {
+        if self.measure - left - right < style.measure / 3.0 {
+            return self;
+        }
+        Context {
+            left: self.left + left,
+            measure: self.measure - left - right,
+            ..self
+        }
+    }
 }
 
 impl Writer<'_, '_> {
@@ -202,6 +239,7 @@ impl Writer<'_, '_> {
         let mut after_break = true;
         for block in blocks {
             let style = self.style;
+            self.origin = Some(block.span);
             match &block.kind {
                 BlockKind::Paragraph(inlines) => {
                     let context = Context {
@@ -229,9 +267,7 @@ impl Writer<'_, '_> {
                     self.flow.push(Flow::Space(style.size * 0.5));
                     let quote = Context {
                         size: context.size * 0.95,
-                        left: context.left + style.size * 1.5,
-                        measure: context.measure - style.size * 3.0,
-                        ..context
+                        ..context.indented(style.size * 1.5, style.size * 1.5, style)
                     };
                     self.blocks(inner, quote);
                     self.flow.push(Flow::Space(style.size * 0.5));
@@ -248,10 +284,8 @@ impl Writer<'_, '_> {
                             (None, None) => "•".to_string(),
                         };
                         let inner = Context {
-                            left: context.left + hang,
-                            measure: context.measure - hang,
                             indent_first: false,
-                            ..context
+                            ..context.indented(hang, 0.0, style)
                         };
                         let first_line = self.flow.len();
                         self.blocks(&item.blocks, inner);
@@ -474,6 +508,15 @@ impl Writer<'_, '_> {
     }
 
     fn paragraph(&mut self, inlines: &[Inline], context: Context, keep: bool, centre: bool) {
+        if let (Some(first), Some(last)) = (inlines.first(), inlines.last())
+            && first.span.file == last.span.file
+            && first.span.start < last.span.end
+        {
+            self.origin = Some(SourceSpan::new(
+                first.span.file,
+                first.span.range().start..last.span.range().end,
+            ));
+        }
         let mut spans = Vec::new();
         let base = InlineState {
             italic: context.italic,
@@ -508,6 +551,7 @@ impl Writer<'_, '_> {
             None
         };
         let lines = paragraph::set(spans, &setting, self.shaper, hyphenator);
+        self.check_lines(&lines, context);
         let count = lines.len();
         for (n, line) in lines.into_iter().enumerate() {
             let width: f32 = line.runs.last().map_or(0.0, |(x, run)| x + run.width());
@@ -543,7 +587,10 @@ impl Writer<'_, '_> {
     ) {
         for inline in inlines {
             match &inline.kind {
-                InlineKind::Text(text) => self.push(out, text, state, context, false),
+                InlineKind::Text(text) => {
+                    self.check_coverage(text, state, inline.span);
+                    self.push(out, text, state, context, false)
+                }
                 InlineKind::SoftBreak => self.push(out, " ", state, context, false),
                 InlineKind::LineBreak => {
                     if let Some(last) = out.last_mut() {
@@ -578,16 +625,26 @@ impl Writer<'_, '_> {
                     context,
                     out,
                 ),
-                InlineKind::Code(code) => self.push(
-                    out,
-                    code,
-                    InlineState {
-                        code: true,
-                        ..state
-                    },
-                    context,
-                    false,
-                ),
+                InlineKind::Code(code) => {
+                    self.check_coverage(
+                        code,
+                        InlineState {
+                            code: true,
+                            ..state
+                        },
+                        inline.span,
+                    );
+                    self.push(
+                        out,
+                        code,
+                        InlineState {
+                            code: true,
+                            ..state
+                        },
+                        context,
+                        false,
+                    )
+                }
                 InlineKind::Image(image) => self.push(out, &image.alt, state, context, false),
                 InlineKind::FootnoteRef(note) => {
                     let number = self.book.footnote_number(
@@ -602,6 +659,142 @@ impl Writer<'_, '_> {
         }
     }
 
+    /// Warns at the source of the text that were set past the margin,
+    /// broken between letters or left loose.
+    fn check_lines(&mut self, lines: &[SetLine], context: Context) {
+        let Some(origin) = self.origin else {
+            return;
+        };
+        let text = |line: &SetLine| -> String {
+            let all: String = line.runs.iter().map(|(_, run)| run.text.as_str()).collect();
+            let all = all.trim();
+            match all.char_indices().nth(40) {
+                Some((at, _)) => format!("{}…", &all[..at]),
+                None => all.to_string(),
+            }
+        };
+        if let Some(line) = lines.iter().find(|l| l.overfull) {
+            let width = line.runs.last().map_or(0.0, |(x, run)| x + run.width());
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "line-overfull",
+                    format!(
+                        "a line is {:.1} pt wider than the measure: `{}`",
+                        width - context.measure,
+                        text(line)
+                    ),
+                )
+                .at(origin),
+            );
+        }
+        if let Some(line) = lines.iter().find(|l| l.broken) {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "line-unbreakable",
+                    format!(
+                        "a word is wider than the line, so it is broken between letters: `{}`",
+                        text(line)
+                    ),
+                )
+                .at(origin)
+                .hint(
+                    "allow a break: a space, a soft hyphen (&shy;) or a zero-width space (&#8203;)",
+                ),
+            );
+        }
+        // Loose as a reader sees it: a space wider than half an em (TeX
+        // warns from badness 1000, about the same).
+        let widest =
+            |line: &SetLine| line.spaces.iter().copied().fold(0.0f32, f32::max) / context.size;
+        if let Some(line) = lines.iter().find(|l| l.loose && widest(l) > 0.5) {
+            let widest = widest(line);
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "line-loose",
+                    format!(
+                        "no breaking of this paragraph is within tolerance: a line's spaces are {widest:.2} em: `{}`",
+                        text(line)
+                    ),
+                )
+                .at(origin),
+            );
+        }
+    }
+
+    /// Records the characters of `text` that neither the face of `state`
+    /// nor any fallback has (they would print as empty boxes).
+    fn check_coverage(&mut self, text: &str, state: InlineState, span: SourceSpan) {
+        let face = self.face(state);
+        let fallbacks = &self.style.faces.fallbacks;
+        if self.ascii.len() <= face {
+            self.ascii.resize(face + 1, None);
+        }
+        let shaper = &mut *self.shaper;
+        let ascii = *self.ascii[face].get_or_insert_with(|| {
+            std::array::from_fn(|c| shaper.covers(face, char::from(c as u8)))
+        });
+        for (at, c) in text.char_indices() {
+            if c.is_whitespace() || c.is_control() {
+                continue;
+            }
+            if c.is_ascii() && ascii[c as usize] {
+                continue;
+            }
+            if std::iter::once(face)
+                .chain(fallbacks.iter().copied())
+                .any(|f| shaper.covers(f, c))
+            {
+                continue;
+            }
+            // The character's own place when the text is the source's,
+            // else the start of the text.
+            let range = span.range();
+            let place = if range.len() == text.len() {
+                SourceSpan::new(span.file, range.start + at..range.start + at + c.len_utf8())
+            } else {
+                SourceSpan::new(span.file, range.start..range.start)
+            };
+            match self.missing.iter_mut().find(|(m, _, _)| *m == c) {
+                Some((_, _, count)) => *count += 1,
+                None => self.missing.push((c, place, 1)),
+            }
+        }
+    }
+
+    /// One warning per character no font has, at its first place.
+    fn report_missing(&mut self) {
+        for (c, place, count) in std::mem::take(&mut self.missing) {
+            let times = if count > 1 {
+                format!(" ({count} times in this chapter)")
+            } else {
+                String::new()
+            };
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "glyph-missing",
+                    format!(
+                        "no font has `{c}` (U+{:04X}){times}: it would print as an empty box",
+                        c as u32
+                    ),
+                )
+                .at(place)
+                .hint("add a font that has it under [pdf.fonts] (`files`, and its family in `fallback`)"),
+            );
+        }
+    }
+
+    /// The face of text in `state`.
+    fn face(&self, state: InlineState) -> FaceId {
+        let faces = &self.style.faces;
+        match (state.code, state.bold, state.italic) {
+            (true, _, _) => faces.mono,
+            (false, true, true) => faces.bold_italic,
+            (false, true, false) => faces.bold,
+            (false, false, true) => faces.italic,
+            (false, false, false) => faces.regular,
+        }
+    }
+
     fn push(
         &self,
         out: &mut Vec<Span>,
@@ -610,14 +803,7 @@ impl Writer<'_, '_> {
         context: Context,
         superior: bool,
     ) {
-        let faces = &self.style.faces;
-        let face = match (state.code, state.bold, state.italic) {
-            (true, _, _) => faces.mono,
-            (false, true, true) => faces.bold_italic,
-            (false, true, false) => faces.bold,
-            (false, false, true) => faces.italic,
-            (false, false, false) => faces.regular,
-        };
+        let face = self.face(state);
         let style = SpanStyle {
             face,
             hyphenate: context.hyphenate && !state.code && !state.link,

@@ -30,8 +30,18 @@ use crate::config::Config;
 use crate::fonts::FontSet;
 use crate::model::Book;
 
+/// The print edition's pages, and the warnings of its text.
+#[derive(Debug)]
+pub struct Typeset {
+    /// The pages.
+    pub pages: Vec<frame::Page>,
+    /// Warnings at their source: characters no font has, lines that could
+    /// not be set within the measure or the tolerance.
+    pub diagnostics: Vec<crate::diag::Diagnostic>,
+}
+
 /// Sets the book: chapters one after another, each opening a new page.
-pub fn typeset(book: &Book, config: &Config, fonts: &FontSet) -> Vec<frame::Page> {
+pub fn typeset(book: &Book, config: &Config, fonts: &FontSet) -> Typeset {
     let style = style::Style::new(config, fonts);
     let mut shaper = shape::Shaper::new(fonts);
     let settings = hyphenate::Settings {
@@ -45,6 +55,14 @@ pub fn typeset(book: &Book, config: &Config, fonts: &FontSet) -> Vec<frame::Page
             .collect(),
     };
     let mut hyphenators = flow::Hyphenators::new(settings, config.hyphenation.enabled);
-    let list = flow::chapters(book, &style, &mut shaper, &mut hyphenators);
-    pages::paginate(&list, &style, &mut shaper)
+    let mut diagnostics = Vec::new();
+    let list = flow::chapters(
+        book,
+        &style,
+        &mut shaper,
+        &mut hyphenators,
+        &mut diagnostics,
+    );
+    let pages = pages::paginate(&list, &style, &mut shaper);
+    Typeset { pages, diagnostics }
 }

@@ -82,6 +82,12 @@ pub struct SetLine {
     pub hyphenated: bool,
     /// Whether it is wider than the measure.
     pub overfull: bool,
+    /// Whether it ends inside a word at an emergency break (between two
+    /// letters, no hyphen): the word alone is wider than the measure.
+    pub broken: bool,
+    /// Whether it is looser than the tolerance allows (set by the
+    /// emergency pass).
+    pub loose: bool,
     /// Whether it is the paragraph's last line (set ragged).
     pub last: bool,
     /// The width of its inter-word spaces as set, in points (for quality
@@ -108,17 +114,59 @@ enum Content {
     Space { face: FaceId, size: f32 },
     /// A hyphen to set if the line breaks here.
     Hyphen { piece: Piece },
+    /// An emergency break inside a word: nothing to draw.
+    Emergency,
     /// Nothing to draw (indent, paragraph end, forced break).
     Nothing,
 }
 
-/// Sets a paragraph.
+/// The cost of an emergency break between two letters: below
+/// [`linebreak::INF_PENALTY`], above anything else a paragraph offers.
+const EMERGENCY_PENALTY: f64 = 9_000.0;
+
+/// Sets a paragraph. A word wider than the measure is broken between two
+/// letters (no hyphen; [`SetLine::broken`]) rather than let a line past the
+/// margin: when the breaking has an overfull line, the paragraph is broken
+/// again with an emergency break at every cluster boundary.
 pub fn set(
     spans: &[Span],
     setting: &Setting,
     shaper: &mut Shaper,
     mut hyphenator: Option<&mut Hyphenator>,
 ) -> Vec<SetLine> {
+    let measure = setting.measure as f64;
+    let (items, contents) = build(spans, setting, shaper, hyphenator.as_deref_mut(), false);
+    let mut breaking = linebreak::break_lines(&items, &|_| measure, &setting.params);
+    let mut built = (items, contents);
+    if breaking.lines.iter().any(|line| line.overfull) {
+        let (items, contents) = build(spans, setting, shaper, hyphenator, true);
+        breaking = linebreak::break_lines(&items, &|_| measure, &setting.params);
+        built = (items, contents);
+    }
+    let (items, contents) = built;
+    let count = breaking.lines.len();
+    breaking
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(n, line)| {
+            let last = n + 1 == count;
+            let mut set = commit(line, last, setting.expansion, &items, &contents, shaper);
+            set.loose = line.badness > setting.params.tolerance && !last && line.ratio > 0.0;
+            set
+        })
+        .collect()
+}
+
+/// The items of a paragraph and what each stands for; with `emergency`, a
+/// break between every two clusters of a word too.
+fn build(
+    spans: &[Span],
+    setting: &Setting,
+    shaper: &mut Shaper,
+    mut hyphenator: Option<&mut Hyphenator>,
+    emergency: bool,
+) -> (Vec<Item>, Vec<Content>) {
     let mut items: Vec<Item> = Vec::new();
     let mut contents: Vec<Content> = Vec::new();
     if setting.indent > 0.0 {
@@ -191,6 +239,7 @@ pub fn set(
                         setting,
                         shaper,
                         hyphenator.as_deref_mut(),
+                        emergency,
                         &mut items,
                         &mut contents,
                     );
@@ -227,18 +276,7 @@ pub fn set(
         items.push(item);
         contents.push(Content::Nothing);
     }
-    let measure = setting.measure as f64;
-    let breaking = linebreak::break_lines(&items, &|_| measure, &setting.params);
-    let count = breaking.lines.len();
-    breaking
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(n, line)| {
-            let last = n + 1 == count;
-            commit(line, last, setting.expansion, &items, &contents, shaper)
-        })
-        .collect()
+    (items, contents)
 }
 
 /// Turns a line of items into positioned runs.
@@ -341,6 +379,8 @@ fn commit(
         ratio,
         hyphenated: line.hyphenated,
         overfull: line.overfull,
+        broken: matches!(contents.get(line.end), Some(Content::Emergency)),
+        loose: false,
         last,
         spaces,
     }
@@ -447,6 +487,7 @@ fn word(
     setting: &Setting,
     shaper: &mut Shaper,
     hyphenator: Option<&mut Hyphenator>,
+    emergency: bool,
     items: &mut Vec<Item>,
     contents: &mut Vec<Content>,
 ) {
@@ -499,8 +540,24 @@ fn word(
             })
         })
         .collect();
+    // Emergency cuts: every other cluster boundary.
+    let mut emergency_cuts: Vec<usize> = Vec::new();
+    if emergency {
+        for (_, range, s) in &shaped {
+            for glyph in &s.glyphs {
+                let at = range.start + glyph.cluster as usize;
+                if at > 0 && at < token.len() && !cuts.contains(&at) {
+                    emergency_cuts.push(at);
+                }
+            }
+        }
+        emergency_cuts.sort_unstable();
+        emergency_cuts.dedup();
+    }
     let mut bounds = vec![0];
     bounds.extend(&cuts);
+    bounds.extend(&emergency_cuts);
+    bounds.sort_unstable();
     bounds.push(token.len());
     for (n, window) in bounds.windows(2).enumerate() {
         let (from, to) = (window[0], window[1]);
@@ -566,7 +623,36 @@ fn word(
             shrink: give,
         });
         contents.push(Content::Pieces(pieces));
-        if n + 1 < bounds.len() - 1 {
+        if n + 1 < bounds.len() - 1 && emergency_cuts.binary_search(&to).is_ok() {
+            // An emergency break: TeX's ragged-right trick, so the line
+            // ending here may fall short (its stretch takes the slack)
+            // while the + and − stretch cancel when it does not. Three ems
+            // of stretch: a line of letters ends within a letter of the
+            // margin, so a short line ending here is too loose to choose.
+            let fill = f64::from(setting.size) * 3.0;
+            let glue = |stretch| Item::Glue {
+                width: 0.0,
+                stretch,
+                shrink: 0.0,
+            };
+            items.extend([
+                Item::penalty(linebreak::INF_PENALTY),
+                glue(fill),
+                Item::Penalty {
+                    width: 0.0,
+                    cost: EMERGENCY_PENALTY,
+                    flagged: false,
+                    hyphenation: true,
+                },
+                glue(-fill),
+            ]);
+            contents.extend([
+                Content::Nothing,
+                Content::Nothing,
+                Content::Emergency,
+                Content::Nothing,
+            ]);
+        } else if n + 1 < bounds.len() - 1 {
             // A hyphenation point: the hyphen in the face of the text
             // before it.
             let face = shaped
@@ -599,5 +685,80 @@ fn word(
             });
             contents.push(Content::Hyphen { piece });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::FontSet;
+
+    fn setting(fallbacks: &[FaceId], measure: f32) -> Setting<'_> {
+        Setting {
+            size: 11.0,
+            measure,
+            indent: 0.0,
+            justify: true,
+            expansion: 0.02,
+            fallbacks,
+            language: None,
+            params: Params {
+                emergency_stretch: 33.0,
+                ..Params::default()
+            },
+        }
+    }
+
+    fn width(line: &SetLine) -> f32 {
+        line.runs
+            .iter()
+            .map(|(x, run)| x + run.width())
+            .fold(0.0, f32::max)
+    }
+
+    /// A word wider than the measure is broken between letters, never set
+    /// past the margin, and its text is all there.
+    #[test]
+    fn a_word_wider_than_the_measure_is_broken_not_overfull() {
+        let fonts = FontSet::embedded();
+        let mut shaper = Shaper::new(&fonts);
+        let long = "x".repeat(300);
+        let text = format!("Before it {long} and after.");
+        let spans = [Span {
+            text: text.clone(),
+            style: SpanStyle::default(),
+        }];
+        let lines = set(&spans, &setting(&[], 200.0), &mut shaper, None);
+        assert!(lines.len() > 5, "{} lines", lines.len());
+        for line in &lines {
+            assert!(!line.overfull);
+            assert!(width(line) <= 200.0 + 0.01, "{}", width(line));
+        }
+        assert!(lines.iter().filter(|l| l.broken).count() >= 4);
+        assert!(!lines.iter().any(|l| l.hyphenated), "no hyphen is drawn");
+        let copied: String = lines
+            .iter()
+            .flat_map(|l| &l.runs)
+            .map(|(_, run)| run.text.as_str())
+            .collect::<Vec<_>>()
+            .join("");
+        assert_eq!(copied.replace(' ', ""), text.replace(' ', ""));
+    }
+
+    /// Ordinary text never takes the emergency path.
+    #[test]
+    fn ordinary_text_is_not_broken_inside_words() {
+        let fonts = FontSet::embedded();
+        let mut shaper = Shaper::new(&fonts);
+        let text = "The compositor set the type by hand, one letter at a time, \
+                    reading each line upside down in the stick before it went \
+                    into the galley with the rest of the page.";
+        let spans = [Span {
+            text: text.into(),
+            style: SpanStyle::default(),
+        }];
+        let lines = set(&spans, &setting(&[], 200.0), &mut shaper, None);
+        assert!(lines.len() >= 3);
+        assert!(lines.iter().all(|l| !l.broken && !l.overfull && !l.loose));
     }
 }
