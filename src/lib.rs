@@ -7,7 +7,7 @@
 //!       ──markdown──> model::Book (metadata, chapters, blocks, inlines, footnotes, sources)
 //!       ──assets──> model::Book with its images read and identified
 //!       ──epub──> book.epub
-//!       ──typeset──> frames ──pdf──> book.pdf   (first version: issues 4–5 go on)
+//!       ──typeset──> frames ──pdf──> book.pdf   (page furniture: issue 5)
 //! ```
 //!
 //! [`compile`] runs the stages up to the model, one call each; [`render`]
@@ -27,21 +27,23 @@
 //! - [`diag`]: [`Diagnostic`](diag::Diagnostic) (severity, code, message,
 //!   location, hints) and the [`Sink`](diag::Sink) warnings go into.
 //! - [`config`]: `book.toml` → typed [`Config`](config::Config).
-//! - [`load`]: reads `book.toml` and the chapters through the world.
+//! - [`load`]: reads `book.toml`, the chapters and the book's font files
+//!   through the world, and gives each font role its family.
 //! - [`markdown`]: one chapter's Markdown → [`model::Chapter`].
 //! - [`assets`]: finds, reads and identifies the images the chapters and the
 //!   cover name (format from the bytes, pixel size from the header).
 //! - [`model`]: the semantic book, defined once.
-//! - [`typeset`]: model → pages of positioned frames: shaping (harfrust),
-//!   hyphenation (Liang patterns), Knuth–Plass line breaking, blocks and a
-//!   first page builder.
+//! - [`typeset`]: model → pages of positioned frames and the warnings of
+//!   the text: shaping (harfrust), hyphenation (Liang patterns), Knuth–Plass
+//!   line breaking with font expansion, blocks, and a first page builder.
 //! - [`pdf`]: frames → PDF bytes (krilla: subset fonts, ToUnicode, `/Lang`).
 //! - [`date`]: calendar arithmetic for the dates the editions state.
 //! - [`epub`]: model → EPUB 3 bytes (XHTML through [`xml`], templates,
 //!   OPF/nav/NCX, deterministic zip). Never sees Markdown or the disk.
 //! - [`xml`]: the escaping XML writer every XHTML/OPF/SVG byte goes through.
-//! - [`fonts`]: the embedded faces (family, style, weight, bytes), their
-//!   roles, and subsets of them for embedding.
+//! - [`fonts`]: the embedded faces and the book's own (family, style,
+//!   weight, bytes, read from the files' tables), their roles, and subsets
+//!   of them for embedding.
 //! - [`html`]: tokenizer for the raw HTML a chapter may hold (tags, text with
 //!   references decoded, byte ranges); the EPUB sanitizes with it and the PDF
 //!   will take its text. Judges nothing.
