@@ -651,6 +651,88 @@ const OTHER_ENTITIES: &[(&str, u32)] = &[
     ("diams", 0x2666),
 ];
 
+/// Elements whose start or end begins a new block of text.
+const BLOCK_ELEMENTS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+];
+
+/// Elements whose content is never text to read.
+const HIDDEN_ELEMENTS: &[&str] = &["script", "style", "template", "noscript", "head", "title"];
+
+/// The readable text of a fragment, as blocks: split where a block element
+/// starts or ends, white space collapsed, references decoded, the content
+/// of scripts, styles and templates left out. For a writer that sets text
+/// but not HTML (the PDF).
+pub fn text_blocks(fragment: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current = String::new();
+    let mut hidden: Option<String> = None;
+    let mut flush = |current: &mut String, blocks: &mut Vec<String>| {
+        let text = current.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !text.is_empty() {
+            blocks.push(text);
+        }
+        current.clear();
+    };
+    for token in tokenize(fragment) {
+        match token.kind {
+            TokenKind::Start(tag) if hidden.is_none() => {
+                if HIDDEN_ELEMENTS.contains(&tag.name.as_str()) && !tag.self_closing {
+                    hidden = Some(tag.name);
+                } else if BLOCK_ELEMENTS.contains(&tag.name.as_str()) {
+                    flush(&mut current, &mut blocks);
+                }
+            }
+            TokenKind::End(name) => match &hidden {
+                Some(open) if *open == name => hidden = None,
+                Some(_) => {}
+                None if BLOCK_ELEMENTS.contains(&name.as_str()) => flush(&mut current, &mut blocks),
+                None => {}
+            },
+            TokenKind::Text(text) if hidden.is_none() => {
+                current.push_str(&text);
+            }
+            _ => {}
+        }
+    }
+    flush(&mut current, &mut blocks);
+    blocks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -860,5 +942,19 @@ mod tests {
                 start.elapsed()
             );
         }
+    }
+
+    #[test]
+    fn text_blocks_keep_the_words_and_drop_scripts() {
+        let blocks = text_blocks(
+            "<div class=\"box\"><p>One <b>bold</b>\n  word &amp; more.</p>\
+             <script>alert('x')</script><style>p { }</style>\
+             <ul><li>first</li><li>second<br>line</li></ul>tail</div>",
+        );
+        assert_eq!(
+            blocks,
+            ["One bold word & more.", "first", "second", "line", "tail"]
+        );
+        assert!(text_blocks("<!-- only a comment --><br/>").is_empty());
     }
 }

@@ -46,7 +46,7 @@
 //!   of them for embedding.
 //! - [`html`]: tokenizer for the raw HTML a chapter may hold (tags, text with
 //!   references decoded, byte ranges); the EPUB sanitizes with it and the PDF
-//!   will take its text. Judges nothing.
+//!   takes its text ([`html::text_blocks`]). Judges nothing.
 //!
 //! # Invariants
 //!

@@ -373,7 +373,22 @@ impl Writer<'_, '_> {
                     self.flow.push(Flow::Space(style.size * 0.5));
                     after_break = true;
                 }
-                BlockKind::Html(_) => {}
+                BlockKind::Html(raw) => {
+                    // The PDF sets the fragment's text (the EPUB keeps the
+                    // markup): nothing the author wrote goes missing.
+                    for text in crate::html::text_blocks(raw) {
+                        let inlines = [Inline {
+                            kind: InlineKind::Text(text),
+                            span: block.span,
+                        }];
+                        let context = Context {
+                            indent_first: !after_break,
+                            ..context
+                        };
+                        self.paragraph(&inlines, context, false, false);
+                        after_break = false;
+                    }
+                }
             }
         }
     }
