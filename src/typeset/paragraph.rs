@@ -46,6 +46,12 @@ pub struct SpanStyle {
     pub superior: bool,
     /// A forced line break after the span's text.
     pub break_after: bool,
+    /// Code as written: one unbreakable piece whose spaces are part of the
+    /// text, set at their natural width (never stretched, copied as
+    /// U+0020). The caller wraps what is too wide (`flow`'s code blocks).
+    pub verbatim: bool,
+    /// Struck through: the set line says where ([`SetLine::strikes`]).
+    pub strike: bool,
 }
 
 /// How the paragraph is set.
@@ -87,6 +93,9 @@ pub struct SetLine {
     /// The width of its inter-word spaces as set, in points (for quality
     /// measures); empty when it has none.
     pub spaces: Vec<f32>,
+    /// Where its struck-through text is, as x ranges from the line's start
+    /// (text and spaces struck in a row make one range).
+    pub strikes: Vec<Range<f32>>,
 }
 
 /// A box's content: glyphs of one face, with the text they stand for.
@@ -121,6 +130,9 @@ pub fn set(
 ) -> Vec<SetLine> {
     let mut items: Vec<Item> = Vec::new();
     let mut contents: Vec<Content> = Vec::new();
+    // The items of struck spans (items are only ever inserted inside the
+    // span being added, so an earlier span's range stays put).
+    let mut struck: Vec<Range<usize>> = Vec::new();
     if setting.indent > 0.0 {
         items.push(Item::boxed(setting.indent as f64));
         contents.push(Content::Nothing);
@@ -139,7 +151,8 @@ pub fn set(
         let space = shaper
             .shape(" ", span.style.face, size, None, span.style.features)
             .width;
-        for (token, kind) in tokens(&span.text) {
+        let first = items.len();
+        for (token, kind) in tokens(&span.text, span.style.verbatim) {
             match kind {
                 Token::Space => {
                     let (stretch, shrink) = if setting.justify {
@@ -217,6 +230,9 @@ pub fn set(
             items.push(Item::penalty(linebreak::EJECT_PENALTY));
             contents.push(Content::Nothing);
         }
+        if span.style.strike {
+            struck.push(first..items.len());
+        }
     }
     // No paragraph ends with a space.
     while matches!(items.last(), Some(Item::Glue { .. })) {
@@ -236,20 +252,41 @@ pub fn set(
         .enumerate()
         .map(|(n, line)| {
             let last = n + 1 == count;
-            commit(line, last, setting.expansion, &items, &contents, shaper)
+            let struck = &struck[..];
+            commit(
+                line,
+                last,
+                setting.expansion,
+                &items,
+                &contents,
+                struck,
+                shaper,
+            )
         })
         .collect()
 }
 
-/// Turns a line of items into positioned runs.
+/// Turns a line of items into positioned runs; `struck` are the items of
+/// struck-through spans.
 fn commit(
     line: &linebreak::Line,
     last: bool,
     expansion: f32,
     items: &[Item],
     contents: &[Content],
+    struck: &[Range<usize>],
     shaper: &mut Shaper,
 ) -> SetLine {
+    let mut strikes = Vec::new();
+    let mut strike = |index: usize, from: f32, to: f32| {
+        let drawn = matches!(
+            contents.get(index),
+            Some(Content::Pieces(_) | Content::Space { .. } | Content::Hyphen { .. })
+        );
+        if drawn && to > from && struck.iter().any(|r| r.contains(&index)) {
+            add_strike(&mut strikes, from..to);
+        }
+    };
     let mut runs: Vec<(f32, TextRun)> = Vec::new();
     let mut spaces = Vec::new();
     let mut x = 0.0f32;
@@ -273,6 +310,7 @@ fn commit(
     let mut expansion = 1.0f32;
     let end = line.end.min(items.len());
     for index in line.start..end {
+        let before = x;
         match (&items[index], &contents[index]) {
             (
                 Item::Box {
@@ -329,12 +367,15 @@ fn commit(
             }
             _ => {}
         }
+        strike(index, before, x);
     }
     // A hyphen where the line breaks at one.
     // (Its advance is as breaking counted it, unscaled; its shape is
     // drawn at the line's expansion like the rest.)
     if let Some(Content::Hyphen { piece }) = contents.get(line.end) {
         append(&mut runs, x, piece, expansion);
+        let width = piece.glyphs.iter().map(|g| g.advance).sum::<f32>();
+        strike(line.end, x, x + width);
     }
     SetLine {
         runs,
@@ -343,6 +384,15 @@ fn commit(
         overfull: line.overfull,
         last,
         spaces,
+        strikes,
+    }
+}
+
+/// Adds a struck stretch to a line's, joining the last when they touch.
+fn add_strike(strikes: &mut Vec<Range<f32>>, range: Range<f32>) {
+    match strikes.last_mut() {
+        Some(last) if (last.end - range.start).abs() < 0.01 => last.end = range.end,
+        _ => strikes.push(range),
     }
 }
 
@@ -404,9 +454,16 @@ enum Token {
     Word(bool),
 }
 
-/// Splits text into spaces and word pieces at UAX #14 break opportunities.
-fn tokens(text: &str) -> Vec<(&str, Token)> {
+/// Splits text into spaces and word pieces at UAX #14 break opportunities;
+/// verbatim text is one piece, spaces and all.
+fn tokens(text: &str, verbatim: bool) -> Vec<(&str, Token)> {
     let mut out = Vec::new();
+    if verbatim {
+        if !text.is_empty() {
+            out.push((text, Token::Word(false)));
+        }
+        return out;
+    }
     let opportunities: Vec<usize> = unicode_linebreak::linebreaks(text)
         .map(|(at, _)| at)
         .collect();
