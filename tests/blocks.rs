@@ -373,3 +373,18 @@ fn task_list_boxes_are_glyphs_of_an_embedded_face() {
         );
     }
 }
+
+#[test]
+fn inline_code_is_smaller_than_the_text_on_its_baseline() {
+    let set = Typeset::new("Text with `some_code()` in it.\n");
+    let (_, _, code_y, code) = set.code_runs()[0];
+    assert_eq!(code.text, "some_code()");
+    let size = set.style.size;
+    assert!(
+        (code.size - 0.85 * size).abs() < 1e-4,
+        "the mono face's large x-height is brought to the text's: {}",
+        code.size
+    );
+    let (_, text_y, ..) = set.find("Text with");
+    assert_eq!(code_y, text_y);
+}

@@ -581,6 +581,7 @@ impl Writer<'_, '_> {
             break_after: false,
             verbatim: false,
             strike: state.strike,
+            code: state.code,
         };
         match out.last_mut() {
             Some(last) if last.style == style => last.text.push_str(text),

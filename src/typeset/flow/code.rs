@@ -15,7 +15,7 @@
 use super::{Context, Flow, Writer};
 use crate::model::CodeBlock;
 use crate::typeset::frame::{Item as FrameItem, Positioned};
-use crate::typeset::paragraph::{Span, SpanStyle};
+use crate::typeset::paragraph::{CODE_SIZE, Span, SpanStyle};
 use crate::typeset::shape::{FaceId, Features};
 
 /// Columns from one tab stop to the next.
@@ -23,10 +23,6 @@ const TAB_STOP: usize = 4;
 
 /// The signs that may mark a continuation line, the first a face has.
 const CONTINUATION_SIGNS: [&str; 2] = ["\u{21AA}", "\u{2192}"];
-
-/// Code's size, as a fraction of the surrounding text's: a mono face looks
-/// large beside a book face of the same size.
-const CODE_SIZE: f32 = 0.85;
 
 /// The most of the measure a continuation line's indent may take.
 const MAX_HANG: f32 = 0.4;
