@@ -701,7 +701,7 @@ pub fn text_blocks(fragment: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut current = String::new();
     let mut hidden: Option<String> = None;
-    let mut flush = |current: &mut String, blocks: &mut Vec<String>| {
+    let flush = |current: &mut String, blocks: &mut Vec<String>| {
         let text = current.split_whitespace().collect::<Vec<_>>().join(" ");
         if !text.is_empty() {
             blocks.push(text);

@@ -156,6 +156,19 @@ impl Face {
         self.bytes().starts_with(&[0, 1, 0, 0]) || self.bytes().starts_with(b"true")
     }
 
+    /// The strikeout stroke the face's `OS/2` table gives: the top of the
+    /// stroke above the baseline and its thickness, in em; `None` when the
+    /// table is missing or gives no stroke.
+    pub fn strikeout(&self) -> Option<(f32, f32)> {
+        use read_fonts::TableProvider;
+        let font = read_fonts::FontRef::new(self.bytes()).ok()?;
+        let em = f32::from(font.head().ok()?.units_per_em());
+        let os2 = font.os2().ok()?;
+        let (top, thickness) = (os2.y_strikeout_position(), os2.y_strikeout_size());
+        (em > 0.0 && top > 0 && thickness > 0)
+            .then(|| (f32::from(top) / em, f32::from(thickness) / em))
+    }
+
     /// Whether the face maps `c` to a glyph.
     pub fn covers(&self, c: char) -> bool {
         use read_fonts::TableProvider;

@@ -10,6 +10,9 @@
 //! (`line-overfull`). **Must not:** decide page breaks (the page builder
 //! does) or write PDF.
 
+mod code;
+mod table;
+
 use std::sync::Arc;
 
 use super::frame::{Item as FrameItem, Positioned};
@@ -295,39 +298,7 @@ impl Writer<'_, '_> {
                     after_break = true;
                 }
                 BlockKind::Code(code) => {
-                    self.flow.push(Flow::Space(style.size * 0.5));
-                    let code_context = Context {
-                        size: context.size * 0.85,
-                        indent_first: false,
-                        justify: false,
-                        hyphenate: false,
-                        ..context
-                    };
-                    for line in code
-                        .text
-                        .strip_suffix('\n')
-                        .unwrap_or(&code.text)
-                        .split('\n')
-                    {
-                        let spans = vec![Span {
-                            text: if line.is_empty() {
-                                "\u{A0}".into()
-                            } else {
-                                line.replace(' ', "\u{A0}")
-                            },
-                            style: SpanStyle {
-                                face: style.faces.mono,
-                                hyphenate: false,
-                                features: Features {
-                                    no_ligatures: true,
-                                    ..Features::default()
-                                },
-                                ..SpanStyle::default()
-                            },
-                        }];
-                        self.set(&spans, code_context, false, false);
-                    }
-                    self.flow.push(Flow::Space(style.size * 0.5));
+                    self.code(code, context);
                     after_break = true;
                 }
                 BlockKind::Rule => {
@@ -347,24 +318,7 @@ impl Writer<'_, '_> {
                     after_break = true;
                 }
                 BlockKind::Table(table) => {
-                    self.flow.push(Flow::Space(style.size * 0.5));
-                    let columns = table
-                        .head
-                        .len()
-                        .max(table.rows.iter().map(|r| r.len()).max().unwrap_or(1))
-                        .max(1);
-                    let cell_context = Context {
-                        size: context.size * 0.9,
-                        measure: context.measure / columns as f32 - style.size * 0.5,
-                        indent_first: false,
-                        justify: false,
-                        hyphenate: true,
-                        ..context
-                    };
-                    for row in std::iter::once(&table.head).chain(&table.rows) {
-                        self.row(row, columns, cell_context);
-                    }
-                    self.flow.push(Flow::Space(style.size * 0.5));
+                    self.table(table, context);
                     after_break = true;
                 }
                 BlockKind::Image(image) => {
@@ -393,16 +347,15 @@ impl Writer<'_, '_> {
         }
     }
 
-    /// Puts a list marker to the left of the first line added since `at`.
+    /// Puts a list marker to the left of the first line added since `at`,
+    /// in the first face that has all its characters (the body face lacks
+    /// the ballot boxes of task lists).
     fn marker(&mut self, at: usize, marker: &str, context: Context) {
         let style = self.style;
-        let shaped = self.shaper.shape(
-            marker,
-            style.faces.regular,
-            context.size,
-            None,
-            Features::default(),
-        );
+        let face = self.face_for(marker).unwrap_or(style.faces.regular);
+        let shaped = self
+            .shaper
+            .shape(marker, face, context.size, None, Features::default());
         let run = shaped.to_run(marker);
         let width = run.width();
         if let Some(Flow::Line { items, .. }) = self.flow[at..]
@@ -417,46 +370,17 @@ impl Writer<'_, '_> {
         }
     }
 
-    fn row(&mut self, row: &[Vec<Inline>], columns: usize, context: Context) {
-        let column_width = context.measure + self.style.size * 0.5;
-        let mut cells: Vec<Vec<Flow>> = Vec::new();
-        for (n, cell) in row.iter().enumerate().take(columns) {
-            let mut sub = Vec::new();
-            std::mem::swap(self.flow, &mut sub);
-            self.paragraph(
-                cell,
-                Context {
-                    left: context.left + n as f32 * column_width,
-                    ..context
-                },
-                false,
-                false,
-            );
-            std::mem::swap(self.flow, &mut sub);
-            cells.push(sub);
-        }
-        let lines = cells.iter().map(|c| c.len()).max().unwrap_or(0);
-        for line in 0..lines {
-            let mut items = Vec::new();
-            let mut height: f32 = 0.0;
-            for cell in &cells {
-                if let Some(Flow::Line {
-                    items: cell_items,
-                    height: h,
-                    ..
-                }) = cell.get(line)
-                {
-                    items.extend(cell_items.iter().cloned());
-                    height = height.max(*h);
-                }
-            }
-            self.flow.push(Flow::Line {
-                height,
-                items,
-                set: None,
-                keep_with_next: line + 1 < lines,
-            });
-        }
+    /// The first of the body, fallback and mono faces that has every
+    /// character of `text`.
+    fn face_for(&mut self, text: &str) -> Option<super::shape::FaceId> {
+        let faces = &self.style.faces;
+        let candidates = std::iter::once(faces.regular)
+            .chain(faces.fallbacks.iter().copied())
+            .chain(std::iter::once(faces.mono));
+        let shaper = &mut *self.shaper;
+        candidates
+            .into_iter()
+            .find(|&face| text.chars().all(|c| shaper.covers(face, c)))
     }
 
     fn figure(&mut self, image: &crate::model::Image, context: Context) {
@@ -538,6 +462,7 @@ impl Writer<'_, '_> {
             bold: false,
             code: false,
             link: false,
+            strike: false,
         };
         self.spans(inlines, base, context, &mut spans);
         self.set(&spans, context, keep, centre);
@@ -575,7 +500,7 @@ impl Writer<'_, '_> {
             } else {
                 0.0
             };
-            let items = line
+            let mut items: Vec<Positioned> = line
                 .runs
                 .iter()
                 .map(|(x, run)| Positioned {
@@ -584,6 +509,7 @@ impl Writer<'_, '_> {
                     item: FrameItem::Text(run.clone()),
                 })
                 .collect();
+            items.extend(self.strike_rules(&line, context.left + shift, context.size));
             self.flow.push(Flow::Line {
                 height: context.size * style.leading_ratio,
                 items,
@@ -591,6 +517,24 @@ impl Writer<'_, '_> {
                 keep_with_next: keep || n + 1 < count && n == 0,
             });
         }
+    }
+
+    /// The rules through a set line's struck text, the line starting at
+    /// `left`: at the height and thickness the body face gives its
+    /// strikeout stroke (about half its x-height).
+    fn strike_rules(&self, line: &SetLine, left: f32, size: f32) -> Vec<Positioned> {
+        let (position, thickness) = self.style.strikeout;
+        line.strikes
+            .iter()
+            .map(|range| Positioned {
+                x: left + range.start,
+                y: -position * size,
+                item: FrameItem::Rule {
+                    width: range.end - range.start,
+                    height: thickness * size,
+                },
+            })
+            .collect()
     }
 
     fn spans(
@@ -630,7 +574,15 @@ impl Writer<'_, '_> {
                     context,
                     out,
                 ),
-                InlineKind::Strike(children) => self.spans(children, state, context, out),
+                InlineKind::Strike(children) => self.spans(
+                    children,
+                    InlineState {
+                        strike: true,
+                        ..state
+                    },
+                    context,
+                    out,
+                ),
                 InlineKind::Link { content, .. } => self.spans(
                     content,
                     InlineState {
@@ -828,6 +780,9 @@ impl Writer<'_, '_> {
             },
             superior,
             break_after: false,
+            verbatim: false,
+            strike: state.strike,
+            code: state.code,
         };
         match out.last_mut() {
             Some(last) if last.style == style => last.text.push_str(text),
@@ -845,6 +800,7 @@ struct InlineState {
     bold: bool,
     code: bool,
     link: bool,
+    strike: bool,
 }
 
 /// The faces of the roles, in the font set.

@@ -46,7 +46,20 @@ pub struct SpanStyle {
     pub superior: bool,
     /// A forced line break after the span's text.
     pub break_after: bool,
+    /// Code as written: one unbreakable piece whose spaces are part of the
+    /// text, set at their natural width (never stretched, copied as
+    /// U+0020). The caller wraps what is too wide (`flow`'s code blocks).
+    pub verbatim: bool,
+    /// Struck through: the set line says where ([`SetLine::strikes`]).
+    pub strike: bool,
+    /// Inline code: set at [`CODE_SIZE`] of the paragraph's size.
+    pub code: bool,
 }
+
+/// The size of code, as a fraction of the surrounding text's: a mono face
+/// of the same size looks large beside a book face (DejaVu Sans Mono's
+/// x-height is 0.55 em, Libertinus Serif's 0.43 em).
+pub const CODE_SIZE: f32 = 0.85;
 
 /// How the paragraph is set.
 #[derive(Debug, Clone)]
@@ -93,6 +106,9 @@ pub struct SetLine {
     /// The width of its inter-word spaces as set, in points (for quality
     /// measures); empty when it has none.
     pub spaces: Vec<f32>,
+    /// Where its struck-through text is, as x ranges from the line's start
+    /// (text and spaces struck in a row make one range).
+    pub strikes: Vec<Range<f32>>,
 }
 
 /// A box's content: glyphs of one face, with the text they stand for.
@@ -135,15 +151,17 @@ pub fn set(
     mut hyphenator: Option<&mut Hyphenator>,
 ) -> Vec<SetLine> {
     let measure = setting.measure as f64;
-    let (items, contents) = build(spans, setting, shaper, hyphenator.as_deref_mut(), false);
-    let mut breaking = linebreak::break_lines(&items, &|_| measure, &setting.params);
-    let mut built = (items, contents);
+    let mut built = build(spans, setting, shaper, hyphenator.as_deref_mut(), false);
+    let mut breaking = linebreak::break_lines(&built.items, &|_| measure, &setting.params);
     if breaking.lines.iter().any(|line| line.overfull) {
-        let (items, contents) = build(spans, setting, shaper, hyphenator, true);
-        breaking = linebreak::break_lines(&items, &|_| measure, &setting.params);
-        built = (items, contents);
+        built = build(spans, setting, shaper, hyphenator, true);
+        breaking = linebreak::break_lines(&built.items, &|_| measure, &setting.params);
     }
-    let (items, contents) = built;
+    let Built {
+        items,
+        contents,
+        struck,
+    } = built;
     let count = breaking.lines.len();
     breaking
         .lines
@@ -151,11 +169,27 @@ pub fn set(
         .enumerate()
         .map(|(n, line)| {
             let last = n + 1 == count;
-            let mut set = commit(line, last, setting.expansion, &items, &contents, shaper);
+            let mut set = commit(
+                line,
+                last,
+                setting.expansion,
+                &items,
+                &contents,
+                &struck,
+                shaper,
+            );
             set.loose = line.badness > setting.params.tolerance && !last && line.ratio > 0.0;
             set
         })
         .collect()
+}
+
+/// A paragraph's items, what each stands for, and which are struck
+/// through.
+struct Built {
+    items: Vec<Item>,
+    contents: Vec<Content>,
+    struck: Vec<Range<usize>>,
 }
 
 /// The items of a paragraph and what each stands for; with `emergency`, a
@@ -166,9 +200,12 @@ fn build(
     shaper: &mut Shaper,
     mut hyphenator: Option<&mut Hyphenator>,
     emergency: bool,
-) -> (Vec<Item>, Vec<Content>) {
+) -> Built {
     let mut items: Vec<Item> = Vec::new();
     let mut contents: Vec<Content> = Vec::new();
+    // The items of struck spans (items are only ever inserted inside the
+    // span being added, so an earlier span's range stays put).
+    let mut struck: Vec<Range<usize>> = Vec::new();
     if setting.indent > 0.0 {
         items.push(Item::boxed(setting.indent as f64));
         contents.push(Content::Nothing);
@@ -179,6 +216,11 @@ fn build(
         } else {
             setting.size
         };
+        let size = if span.style.code {
+            size * CODE_SIZE
+        } else {
+            size
+        };
         let rise = if span.style.superior {
             setting.size * 0.35
         } else {
@@ -187,7 +229,8 @@ fn build(
         let space = shaper
             .shape(" ", span.style.face, size, None, span.style.features)
             .width;
-        for (token, kind) in tokens(&span.text) {
+        let first = items.len();
+        for (token, kind) in tokens(&span.text, span.style.verbatim) {
             match kind {
                 Token::Space => {
                     let (stretch, shrink) = if setting.justify {
@@ -266,6 +309,9 @@ fn build(
             items.push(Item::penalty(linebreak::EJECT_PENALTY));
             contents.push(Content::Nothing);
         }
+        if span.style.strike {
+            struck.push(first..items.len());
+        }
     }
     // No paragraph ends with a space.
     while matches!(items.last(), Some(Item::Glue { .. })) {
@@ -276,18 +322,34 @@ fn build(
         items.push(item);
         contents.push(Content::Nothing);
     }
-    (items, contents)
+    Built {
+        items,
+        contents,
+        struck,
+    }
 }
 
-/// Turns a line of items into positioned runs.
+/// Turns a line of items into positioned runs; `struck` are the items of
+/// struck-through spans.
 fn commit(
     line: &linebreak::Line,
     last: bool,
     expansion: f32,
     items: &[Item],
     contents: &[Content],
+    struck: &[Range<usize>],
     shaper: &mut Shaper,
 ) -> SetLine {
+    let mut strikes = Vec::new();
+    let mut strike = |index: usize, from: f32, to: f32| {
+        let drawn = matches!(
+            contents.get(index),
+            Some(Content::Pieces(_) | Content::Space { .. } | Content::Hyphen { .. })
+        );
+        if drawn && to > from && struck.iter().any(|r| r.contains(&index)) {
+            add_strike(&mut strikes, from..to);
+        }
+    };
     let mut runs: Vec<(f32, TextRun)> = Vec::new();
     let mut spaces = Vec::new();
     let mut x = 0.0f32;
@@ -311,6 +373,7 @@ fn commit(
     let mut expansion = 1.0f32;
     let end = line.end.min(items.len());
     for index in line.start..end {
+        let before = x;
         match (&items[index], &contents[index]) {
             (
                 Item::Box {
@@ -367,12 +430,15 @@ fn commit(
             }
             _ => {}
         }
+        strike(index, before, x);
     }
     // A hyphen where the line breaks at one.
     // (Its advance is as breaking counted it, unscaled; its shape is
     // drawn at the line's expansion like the rest.)
     if let Some(Content::Hyphen { piece }) = contents.get(line.end) {
         append(&mut runs, x, piece, expansion);
+        let width = piece.glyphs.iter().map(|g| g.advance).sum::<f32>();
+        strike(line.end, x, x + width);
     }
     SetLine {
         runs,
@@ -383,6 +449,15 @@ fn commit(
         loose: false,
         last,
         spaces,
+        strikes,
+    }
+}
+
+/// Adds a struck stretch to a line's, joining the last when they touch.
+fn add_strike(strikes: &mut Vec<Range<f32>>, range: Range<f32>) {
+    match strikes.last_mut() {
+        Some(last) if (last.end - range.start).abs() < 0.01 => last.end = range.end,
+        _ => strikes.push(range),
     }
 }
 
@@ -444,9 +519,16 @@ enum Token {
     Word(bool),
 }
 
-/// Splits text into spaces and word pieces at UAX #14 break opportunities.
-fn tokens(text: &str) -> Vec<(&str, Token)> {
+/// Splits text into spaces and word pieces at UAX #14 break opportunities;
+/// verbatim text is one piece, spaces and all.
+fn tokens(text: &str, verbatim: bool) -> Vec<(&str, Token)> {
     let mut out = Vec::new();
+    if verbatim {
+        if !text.is_empty() {
+            out.push((text, Token::Word(false)));
+        }
+        return out;
+    }
     let opportunities: Vec<usize> = unicode_linebreak::linebreaks(text)
         .map(|(at, _)| at)
         .collect();

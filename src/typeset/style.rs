@@ -39,6 +39,10 @@ pub struct Style {
     pub expansion: f32,
     /// Line breaking.
     pub params: Params,
+    /// The strike-through rule: its top above the baseline and its
+    /// thickness, in em; the body face's own (its `OS/2` table), else
+    /// 0.25 and 0.04 (about half a common x-height).
+    pub strikeout: (f32, f32),
 }
 
 impl Style {
@@ -74,6 +78,11 @@ impl Style {
                 .filter_map(|family| face(family, FaceStyle::Normal, false))
                 .collect(),
         };
+        let strikeout = fonts
+            .faces
+            .get(faces.regular)
+            .and_then(|face| face.strikeout())
+            .unwrap_or((0.25, 0.04));
         Style {
             page_width,
             page_height,
@@ -101,6 +110,7 @@ impl Style {
                 final_hyphen_demerits: 1_000_000.0,
                 ..Params::default()
             },
+            strikeout,
         }
     }
 }
