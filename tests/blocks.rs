@@ -388,3 +388,33 @@ fn inline_code_is_smaller_than_the_text_on_its_baseline() {
     let (_, text_y, ..) = set.find("Text with");
     assert_eq!(code_y, text_y);
 }
+
+/// A heading never ends a page: with the heading at every possible height
+/// on the page (one more filler line each time), the last line of a page
+/// is never the heading's.
+#[test]
+fn a_heading_never_ends_a_page() {
+    let filler = "Line.\n\n";
+    let mut seen_split = false;
+    for lines in 20..40 {
+        let markdown = format!(
+            "{}## The Heading\n\nThe paragraph after the heading, long enough to take \
+             two lines of the narrow page of this test book, or very nearly so.\n",
+            filler.repeat(lines)
+        );
+        let set = Typeset::new(&markdown);
+        let runs = set.runs();
+        let (page, _, _, _) = set.find("The Heading");
+        let last_on_page = runs
+            .iter()
+            .filter(|(n, ..)| *n == page)
+            .max_by(|a, b| a.2.total_cmp(&b.2))
+            .unwrap();
+        assert!(
+            !last_on_page.3.text.contains("Heading"),
+            "with {lines} filler lines the heading ends page {page}"
+        );
+        seen_split |= page > 0;
+    }
+    assert!(seen_split, "the loop puts the heading past the first page");
+}

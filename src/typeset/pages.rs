@@ -60,9 +60,13 @@ pub fn paginate(flow: &[Flow], style: &Style, shaper: &mut Shaper) -> Vec<Page> 
                 }) = flow.get(look)
                 {
                     look += 1;
+                    // The space after a kept line, then the line it keeps.
+                    while let Some(Flow::Space(space)) = flow.get(look) {
+                        needed += space;
+                        look += 1;
+                    }
                     match flow.get(look) {
                         Some(Flow::Line { height, .. }) => needed += height,
-                        Some(Flow::Space(space)) => needed += space,
                         _ => break,
                     }
                 }
