@@ -81,6 +81,19 @@ pub struct PdfConfig {
     /// How far the glyphs of a justified line may widen or narrow, in per
     /// cent. Default: 2 (microtype's default).
     pub font_expansion: Expansion,
+    /// Figures in running text. Default: `lining`.
+    pub figures: Figures,
+}
+
+/// `figures`: which digits running text uses (where the font has both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Figures {
+    /// Capital-height digits, 1234 (the font's default).
+    #[default]
+    Lining,
+    /// Text figures with ascenders and descenders (OpenType `onum`).
+    OldStyle,
 }
 
 /// `font-expansion`: a number of per cent from 0 to 5.
@@ -123,6 +136,7 @@ impl Default for PdfConfig {
             fonts: FontsConfig::default(),
             footnote_numbering: FootnoteNumbering::Chapter,
             font_expansion: Expansion(2.0),
+            figures: Figures::Lining,
         }
     }
 }
@@ -470,6 +484,7 @@ const KNOWN_KEYS: &[&str] = &[
     "fonts",
     "footnote-numbering",
     "font-expansion",
+    "figures",
     "top",
     "bottom",
     "inner",

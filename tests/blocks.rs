@@ -19,14 +19,30 @@ struct Typeset {
 impl Typeset {
     /// Sets `markdown` as the one chapter of a 5 × 7.5 in book at 10 pt.
     fn new(markdown: &str) -> Typeset {
+        Typeset::with(&[markdown], "")
+    }
+
+    /// Sets each of `chapters` as a chapter of a 5 × 7.5 in book at 10 pt,
+    /// with `pdf` added to its `[pdf]` table.
+    fn with(chapters: &[&str], pdf: &str) -> Typeset {
         let dir = common::temp();
+        let names: Vec<String> = (0..chapters.len()).map(|n| format!("\"{n}.md\"")).collect();
         common::write(
             dir.path(),
             "book.toml",
-            "[book]\ntitle = \"Blocks\"\nauthors = [\"A. Tester\"]\nlanguage = \"en\"\n\
-             chapters = [\"one.md\"]\n\n[pdf]\ntrim-size = \"5in x 7.5in\"\nfont-size = \"10pt\"\n",
+            format!(
+                "[book]\ntitle = \"Blocks\"\nauthors = [\"A. Tester\"]\nlanguage = \"en\"\n\
+                 chapters = [{}]\n\n[pdf]\ntrim-size = \"5in x 7.5in\"\nfont-size = \"10pt\"\n{pdf}\n",
+                names.join(", ")
+            ),
         );
-        common::write(dir.path(), "one.md", format!("# Blocks\n\n{markdown}"));
+        for (n, markdown) in chapters.iter().enumerate() {
+            common::write(
+                dir.path(),
+                &format!("{n}.md"),
+                format!("# Blocks\n\n{markdown}"),
+            );
+        }
         let world = SystemWorld::new(dir.path(), None).expect("the book folder");
         let compiled = quire::compile(&world);
         let book = compiled.book.expect("the book compiles");
@@ -417,4 +433,47 @@ fn a_heading_never_ends_a_page() {
         seen_split |= page > 0;
     }
     assert!(seen_split, "the loop puts the heading past the first page");
+}
+
+/// `figures = "old-style"` sets text figures in running text (other glyphs
+/// than the lining default), never in code.
+#[test]
+fn old_style_figures_as_configured() {
+    let text = "In 1941, and `1941` in code.";
+    let glyphs = |set: &Typeset, needle: &str, code: bool| -> Vec<u32> {
+        let mono = set.style.faces.mono;
+        set.runs()
+            .into_iter()
+            .find(|(_, _, _, run)| run.text.contains(needle) && (run.face == mono) == code)
+            .map(|(_, _, _, run)| run.glyphs.iter().map(|g| g.id).collect())
+            .expect("the run")
+    };
+    let lining = Typeset::new(text);
+    let old = Typeset::with(&[text], "figures = \"old-style\"");
+    assert_ne!(
+        glyphs(&lining, "In 1941", false),
+        glyphs(&old, "In 1941", false)
+    );
+    assert_eq!(glyphs(&lining, "1941", true), glyphs(&old, "1941", true));
+}
+
+/// `footnote-numbering = "book"` numbers the print edition's note calls on
+/// through the chapters, as the EPUB's.
+#[test]
+fn footnote_numbering_follows_the_config() {
+    let chapters = [
+        "One[^a] and two[^b].\n\n[^a]: A.\n\n[^b]: B.\n",
+        "Three[^c].\n\n[^c]: C.\n",
+    ];
+    let calls = |set: &Typeset| -> Vec<String> {
+        set.runs()
+            .into_iter()
+            .filter(|(_, _, _, run)| run.size < set.style.size * 0.7)
+            .map(|(_, _, _, run)| run.text.clone())
+            .collect()
+    };
+    let per_chapter = Typeset::with(&chapters, "");
+    assert_eq!(calls(&per_chapter), ["1", "2", "1"]);
+    let book = Typeset::with(&chapters, "footnote-numbering = \"book\"");
+    assert_eq!(calls(&book), ["1", "2", "3"]);
 }

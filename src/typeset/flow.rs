@@ -206,11 +206,9 @@ impl Writer<'_, '_> {
                 ..body
             };
             for (n, note) in self.chapter.footnotes.iter().enumerate() {
-                let number = self.book.footnote_number(
-                    self.index,
-                    n,
-                    crate::model::FootnoteNumbering::Chapter,
-                );
+                let number =
+                    self.book
+                        .footnote_number(self.index, n, self.style.footnote_numbering);
                 let mut inlines = vec![Inline {
                     kind: InlineKind::Text(format!("{number}. ")),
                     span: note.span,
@@ -614,11 +612,9 @@ impl Writer<'_, '_> {
                 }
                 InlineKind::Image(image) => self.push(out, &image.alt, state, context, false),
                 InlineKind::FootnoteRef(note) => {
-                    let number = self.book.footnote_number(
-                        self.index,
-                        *note,
-                        crate::model::FootnoteNumbering::Chapter,
-                    );
+                    let number =
+                        self.book
+                            .footnote_number(self.index, *note, self.style.footnote_numbering);
                     self.push(out, &number.to_string(), state, context, true);
                 }
                 InlineKind::Html(_) => {}
@@ -776,6 +772,7 @@ impl Writer<'_, '_> {
             hyphenate: context.hyphenate && !state.code && !state.link,
             features: Features {
                 no_ligatures: state.code,
+                old_style_figures: self.style.old_style_figures && !state.code,
                 ..Features::default()
             },
             superior,

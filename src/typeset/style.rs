@@ -37,6 +37,10 @@ pub struct Style {
     pub faces: Faces,
     /// How far glyphs of justified lines may widen or narrow (a fraction).
     pub expansion: f32,
+    /// Old-style (text) figures in running text, not lining ones.
+    pub old_style_figures: bool,
+    /// How the notes are numbered.
+    pub footnote_numbering: crate::model::FootnoteNumbering,
     /// Line breaking.
     pub params: Params,
     /// The strike-through rule: its top above the baseline and its
@@ -96,6 +100,8 @@ impl Style {
             leading_ratio: 1.25,
             faces,
             expansion: pdf.font_expansion.fraction() as f32,
+            old_style_figures: pdf.figures == crate::config::Figures::OldStyle,
+            footnote_numbering: pdf.footnote_numbering,
             params: Params {
                 // LaTeX's \sloppy: a loose line rather than one past the
                 // margin when nothing within tolerance exists.
