@@ -477,3 +477,30 @@ fn footnote_numbering_follows_the_config() {
     let book = Typeset::with(&chapters, "footnote-numbering = \"book\"");
     assert_eq!(calls(&book), ["1", "2", "3"]);
 }
+
+/// A heading of several lines is balanced: its lines are about as long as each
+/// other, not a full line over a lone word.
+#[test]
+fn a_long_heading_is_balanced() {
+    let set = Typeset::new(
+        "## Of the formation of the allied forces and of their many consequences\n\nText.\n",
+    );
+    let runs = set.runs();
+    let (page, _, y, _) = set.find("formation");
+    let mut lines: Vec<(f32, f32)> = Vec::new();
+    for (n, x, baseline, run) in &runs {
+        if *n != page || *baseline < y - 0.1 || run.size <= set.style.size * 1.05 {
+            continue;
+        }
+        match lines.iter_mut().find(|(b, _)| (b - baseline).abs() < 0.1) {
+            Some((_, width)) => *width = width.max(x + run.width()),
+            None => lines.push((*baseline, x + run.width())),
+        }
+    }
+    let left = set.left(page);
+    let widths: Vec<f32> = lines.iter().map(|(_, right)| right - left).collect();
+    assert!(widths.len() >= 2, "{widths:?}");
+    let long = widths.iter().copied().fold(0.0, f32::max);
+    let short = widths.iter().copied().fold(f32::MAX, f32::min);
+    assert!(short > 0.7 * long, "{widths:?}");
+}
