@@ -236,7 +236,13 @@ pub struct Output {
 /// warnings and errors join `compiled.diagnostics`. Editions that cannot be
 /// made yet (the PDF) are left out of the result. Nothing when the book has
 /// errors.
+///
+/// The editions do not depend on each other, so they are made at the same
+/// time on rayon's thread pool; outputs and diagnostics are gathered in the
+/// order `editions` asks for, as if made one after the other.
 pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
+    use rayon::prelude::*;
+
     let (Some(book), Some(config), Some(templates), Some(fonts)) = (
         &compiled.book,
         &compiled.config,
@@ -245,46 +251,23 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
     ) else {
         return Vec::new();
     };
+    let timestamp = compiled.timestamp;
+    let made: Vec<Result<Made, Diagnostic>> = editions
+        .par_iter()
+        .map(|edition| match edition {
+            Edition::Epub => epub_edition(book, config, templates, fonts, timestamp),
+            Edition::Pdf => pdf_edition(book, config, fonts, timestamp),
+        })
+        .collect();
     let mut outputs = Vec::new();
     let mut found = Vec::new();
-    for edition in editions {
-        match edition {
-            Edition::Epub => {
-                let options = epub::EpubOptions {
-                    numbering: config.epub.footnote_numbering,
-                    timestamp: compiled.timestamp,
-                };
-                match epub::export(book, &options, templates, fonts) {
-                    Ok(epub) => {
-                        found.extend(epub.warnings);
-                        outputs.push(Output {
-                            edition: Edition::Epub,
-                            name: format!("{}.epub", book.meta.slug),
-                            bytes: epub.bytes,
-                        });
-                    }
-                    Err(error) => found.push(error),
-                }
+    for result in made {
+        match result {
+            Ok(made) => {
+                found.extend(made.warnings);
+                outputs.push(made.output);
             }
-            Edition::Pdf => {
-                let typeset::Typeset { pages, diagnostics } = typeset::typeset(book, config, fonts);
-                found.extend(diagnostics);
-                let meta = pdf::PdfMeta {
-                    title: book.meta.title.clone(),
-                    authors: book.meta.authors.clone(),
-                    language: book.meta.language.clone(),
-                    description: book.meta.description.clone(),
-                    timestamp: compiled.timestamp,
-                };
-                match pdf::export(&pages, fonts, &book.images, &meta) {
-                    Ok(bytes) => outputs.push(Output {
-                        edition: Edition::Pdf,
-                        name: format!("{}.pdf", book.meta.slug),
-                        bytes,
-                    }),
-                    Err(error) => found.push(error),
-                }
-            }
+            Err(error) => found.push(error),
         }
     }
     compiled.diagnostics.append(&mut found);
@@ -294,4 +277,59 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
     } else {
         outputs
     }
+}
+
+/// An edition made, with the warnings making it gave.
+struct Made {
+    output: Output,
+    warnings: Vec<Diagnostic>,
+}
+
+/// The EPUB: model → XHTML, package, zip.
+fn epub_edition(
+    book: &Book,
+    config: &config::Config,
+    templates: &epub::Templates,
+    fonts: &fonts::FontSet,
+    timestamp: Option<i64>,
+) -> Result<Made, Diagnostic> {
+    let options = epub::EpubOptions {
+        numbering: config.epub.footnote_numbering,
+        timestamp,
+    };
+    let epub = epub::export(book, &options, templates, fonts)?;
+    Ok(Made {
+        output: Output {
+            edition: Edition::Epub,
+            name: format!("{}.epub", book.meta.slug),
+            bytes: epub.bytes,
+        },
+        warnings: epub.warnings,
+    })
+}
+
+/// The PDF: model → pages → PDF bytes.
+fn pdf_edition(
+    book: &Book,
+    config: &config::Config,
+    fonts: &fonts::FontSet,
+    timestamp: Option<i64>,
+) -> Result<Made, Diagnostic> {
+    let typeset::Typeset { pages, diagnostics } = typeset::typeset(book, config, fonts);
+    let meta = pdf::PdfMeta {
+        title: book.meta.title.clone(),
+        authors: book.meta.authors.clone(),
+        language: book.meta.language.clone(),
+        description: book.meta.description.clone(),
+        timestamp,
+    };
+    let bytes = pdf::export(&pages, fonts, &book.images, &meta)?;
+    Ok(Made {
+        output: Output {
+            edition: Edition::Pdf,
+            name: format!("{}.pdf", book.meta.slug),
+            bytes,
+        },
+        warnings: diagnostics,
+    })
 }

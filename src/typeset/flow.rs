@@ -54,23 +54,48 @@ pub fn chapters(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Flow> {
     let mut flow = Vec::new();
-    for (index, chapter) in book.chapters.iter().enumerate() {
-        let mut writer = Writer {
+    for index in 0..book.chapters.len() {
+        flow.extend(chapter(
             book,
-            chapter,
             index,
             style,
             shaper,
             hyphenators,
-            flow: &mut flow,
             diagnostics,
-            origin: None,
-            missing: Vec::new(),
-            ascii: Vec::new(),
-        };
-        writer.chapter();
-        writer.report_missing();
+        ));
     }
+    flow
+}
+
+/// Lays out chapter `index` of the book on its own. What it gives depends
+/// only on the book, the style and the chapter's index, never on the
+/// chapters set before it or on what the shaper and hyphenators have
+/// cached: chapters may be set in any order, on any thread, and joined.
+/// Its warnings go to `diagnostics`, in the order found.
+pub fn chapter(
+    book: &Book,
+    index: usize,
+    style: &Style,
+    shaper: &mut Shaper,
+    hyphenators: &mut Hyphenators,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Flow> {
+    let mut flow = Vec::new();
+    let mut writer = Writer {
+        book,
+        chapter: &book.chapters[index],
+        index,
+        style,
+        shaper,
+        hyphenators,
+        flow: &mut flow,
+        diagnostics,
+        origin: None,
+        missing: Vec::new(),
+        ascii: Vec::new(),
+    };
+    writer.chapter();
+    writer.report_missing();
     flow
 }
 

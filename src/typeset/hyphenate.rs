@@ -30,6 +30,7 @@
 use std::collections::HashMap;
 
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
+use rustc_hash::FxHashMap;
 
 use crate::config::HyphenationConfig;
 
@@ -90,8 +91,9 @@ pub struct Hyphenator {
     right_min: usize,
     /// The book's exceptions: folded word → byte offsets in that folded word.
     exceptions: HashMap<String, Vec<usize>>,
-    /// Every word asked about, as given → its points.
-    cache: HashMap<String, Vec<usize>>,
+    /// Every word asked about, as given → its points (a fast hash: the
+    /// keys are the book's words, and nothing iterates the map).
+    cache: FxHashMap<String, Vec<usize>>,
 }
 
 impl Hyphenator {
@@ -116,7 +118,7 @@ impl Hyphenator {
             left_min: settings.left_min.max(1),
             right_min: settings.right_min.max(1),
             exceptions,
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
         })
     }
 

@@ -13,8 +13,9 @@ use super::frame::{Item, Page, Positioned};
 use super::shape::{Features, Shaper};
 use super::style::Style;
 
-/// Breaks the flow into pages.
-pub fn paginate(flow: &[Flow], style: &Style, shaper: &mut Shaper) -> Vec<Page> {
+/// Breaks the flow into pages. The flow's items move onto the pages (it is
+/// consumed: a book's worth of glyphs is not copied).
+pub fn paginate(mut flow: Vec<Flow>, style: &Style, shaper: &mut Shaper) -> Vec<Page> {
     let mut pages: Vec<Page> = Vec::new();
     let mut current: Option<Page> = None;
     // The baseline of the last line on the page, from the block's top.
@@ -47,12 +48,12 @@ pub fn paginate(flow: &[Flow], style: &Style, shaper: &mut Shaper) -> Vec<Page> 
                     y += space;
                 }
             }
-            Flow::Line { height, items, .. } => {
+            &Flow::Line { height, .. } => {
                 if current.is_none() {
                     new_page(&mut pages, &mut current);
                 }
                 // This line and the ones it must stay with.
-                let mut needed = if y == 0.0 { first_baseline } else { *height };
+                let mut needed = if y == 0.0 { first_baseline } else { height };
                 let mut look = index;
                 while let Some(Flow::Line {
                     keep_with_next: true,
@@ -75,19 +76,20 @@ pub fn paginate(flow: &[Flow], style: &Style, shaper: &mut Shaper) -> Vec<Page> 
                     new_page(&mut pages, &mut current);
                     y = 0.0;
                 }
-                y += if y == 0.0 { first_baseline } else { *height };
+                y += if y == 0.0 { first_baseline } else { height };
                 let page = current.as_mut().expect("a page is open");
                 let left = if (pages.len() + 1) % 2 == 1 {
                     style.inner
                 } else {
                     style.outer
                 };
-                for item in items {
-                    page.items.push(Positioned {
-                        x: left + item.x,
-                        y: style.top + y + item.y,
-                        item: item.item.clone(),
-                    });
+                if let Flow::Line { items, .. } = &mut flow[index] {
+                    page.items
+                        .extend(std::mem::take(items).into_iter().map(|item| Positioned {
+                            x: left + item.x,
+                            y: style.top + y + item.y,
+                            item: item.item,
+                        }));
                 }
             }
         }

@@ -544,8 +544,10 @@ fn tokens(text: &str, verbatim: bool) -> Vec<(&str, Token)> {
             continue;
         }
         let next = chars.peek().map_or(text.len(), |&(i, _)| i);
+        // The opportunities come in ascending order: a binary search, not
+        // a scan per character (which made long spans quadratic).
         if next < text.len()
-            && opportunities.contains(&next)
+            && opportunities.binary_search(&next).is_ok()
             && !text[next..].starts_with(' ')
             && c != ' '
         {

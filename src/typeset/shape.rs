@@ -9,14 +9,20 @@
 //! before), break lines or position runs on a page.
 //!
 //! Results are cached by (face, size, features, language, text), so each
-//! word of a book is shaped once per build.
+//! word of a book is shaped once per build (per thread), and so are
+//! harfrust's shaping plans and which face covers which character. The
+//! caches are keyed so that a hit allocates nothing and hashes only the
+//! text, with a fast non-cryptographic hash (the keys are the book's own
+//! words; nothing iterates the maps, so their order never shows).
 
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use harfrust::{Buffer, Feature, Language, ShapeOptions, ShaperFont, Tag};
+use harfrust::{
+    Buffer, Direction, Feature, Language, Script, ShapeOptions, ShapePlan, ShaperFont, Tag,
+};
 use read_fonts::model::Font;
+use rustc_hash::FxHashMap;
 
 use crate::fonts::FontSet;
 
@@ -133,15 +139,63 @@ impl Features {
     }
 }
 
-type Key = (FaceId, u32, Features, Option<Arc<str>>, Box<str>);
+/// What a run is shaped with, beside its text: one entry of the cache.
+struct Setup {
+    face: FaceId,
+    /// The size's bits (sizes are compared exactly).
+    size: u32,
+    features: Features,
+    language: Option<Arc<str>>,
+    /// The runs shaped so far with this setup, by text.
+    runs: FxHashMap<Box<str>, Arc<Shaped>>,
+}
 
-/// Shapes runs of one build, with a cache.
+impl Setup {
+    fn is(&self, face: FaceId, size: u32, features: Features, language: Option<&Arc<str>>) -> bool {
+        self.face == face
+            && self.size == size
+            && self.features == features
+            && self.language.as_deref() == language.map(|l| &**l)
+    }
+}
+
+/// A shaping plan harfrust made (the features and lookups that apply to a
+/// face, script, language and feature set), kept: making one costs more
+/// than shaping a word with it.
+struct Plan {
+    face: FaceId,
+    direction: Direction,
+    script: Option<Script>,
+    language: Option<Language>,
+    features: Features,
+    plan: ShapePlan,
+}
+
+/// Characters below this are looked up in a table per face when asking
+/// whether a face covers them (Latin, Greek, Cyrillic, general
+/// punctuation); others in a map.
+const COVERAGE_TABLE: usize = 0x2100;
+
+/// Whether a face maps characters, asked once per face and character.
+struct Coverage {
+    /// By character below [`COVERAGE_TABLE`]: 0 not asked yet, 1 no, 2 yes.
+    table: Vec<u8>,
+    /// The characters above.
+    others: FxHashMap<char, bool>,
+}
+
+/// Shapes runs of one build, with a cache. One per thread: it is not
+/// shared, so its caches need no locks.
 pub struct Shaper<'a> {
     set: &'a FontSet,
     fonts: Vec<Option<Font>>,
-    cache: HashMap<Key, Arc<Shaped>>,
-    /// Whether a face maps a character, asked once per pair.
-    coverage: HashMap<(FaceId, char), bool>,
+    /// Shaped runs, by setup, then text; few setups, each with many runs.
+    cache: Vec<Setup>,
+    /// The setup asked for last: runs come in long stretches of one.
+    last: usize,
+    plans: Vec<Plan>,
+    /// Per face, made on first use.
+    coverage: Vec<Option<Coverage>>,
     buffer: Option<Buffer>,
 }
 
@@ -156,8 +210,10 @@ impl<'a> Shaper<'a> {
         Shaper {
             set,
             fonts,
-            cache: HashMap::new(),
-            coverage: HashMap::new(),
+            cache: Vec::new(),
+            last: 0,
+            plans: Vec::new(),
+            coverage: set.faces.iter().map(|_| None).collect(),
             buffer: Some(Buffer::new()),
         }
     }
@@ -166,10 +222,25 @@ impl<'a> Shaper<'a> {
     /// character map for every character of a book would be slow).
     pub fn covers(&mut self, face: FaceId, c: char) -> bool {
         let set = self.set;
-        *self
-            .coverage
-            .entry((face, c))
-            .or_insert_with(|| set.faces[face].covers(c))
+        let Some(slot) = self.coverage.get_mut(face) else {
+            return false;
+        };
+        let coverage = slot.get_or_insert_with(|| Coverage {
+            table: vec![0; COVERAGE_TABLE],
+            others: FxHashMap::default(),
+        });
+        match coverage.table.get_mut(c as usize) {
+            Some(known @ 1..) => *known == 2,
+            Some(unknown) => {
+                let covered = set.faces[face].covers(c);
+                *unknown = if covered { 2 } else { 1 };
+                covered
+            }
+            None => *coverage
+                .others
+                .entry(c)
+                .or_insert_with(|| set.faces[face].covers(c)),
+        }
     }
 
     /// `text` in `face` at `size` points. A face that cannot be read gives
@@ -182,18 +253,33 @@ impl<'a> Shaper<'a> {
         language: Option<&Arc<str>>,
         features: Features,
     ) -> Arc<Shaped> {
-        let key: Key = (
-            face,
-            size.to_bits(),
-            features,
-            language.cloned(),
-            text.into(),
-        );
-        if let Some(shaped) = self.cache.get(&key) {
+        let bits = size.to_bits();
+        let at = match self.cache.get(self.last) {
+            Some(setup) if setup.is(face, bits, features, language) => self.last,
+            _ => match self
+                .cache
+                .iter()
+                .position(|setup| setup.is(face, bits, features, language))
+            {
+                Some(at) => at,
+                None => {
+                    self.cache.push(Setup {
+                        face,
+                        size: bits,
+                        features,
+                        language: language.cloned(),
+                        runs: FxHashMap::default(),
+                    });
+                    self.cache.len() - 1
+                }
+            },
+        };
+        self.last = at;
+        if let Some(shaped) = self.cache[at].runs.get(text) {
             return shaped.clone();
         }
         let shaped = Arc::new(self.shape_uncached(text, face, size, language, features));
-        self.cache.insert(key, shaped.clone());
+        self.cache[at].runs.insert(text.into(), shaped.clone());
         shaped
     }
 
@@ -223,11 +309,42 @@ impl<'a> Shaper<'a> {
             buffer.set_language(Some(language));
         }
         buffer.guess_segment_properties();
-        let features = features.to_harfrust();
+        let harfrust_features = features.to_harfrust();
+        // The plan harfrust would make for this run, made once.
+        let (direction, script) = (buffer.direction(), buffer.script());
+        let plan = if direction == Direction::Invalid {
+            None
+        } else {
+            let found = self.plans.iter().position(|p| {
+                p.face == face
+                    && p.direction == direction
+                    && p.script == script
+                    && p.language.as_ref() == buffer.language()
+                    && p.features == features
+            });
+            let at = found.unwrap_or_else(|| {
+                self.plans.push(Plan {
+                    face,
+                    direction,
+                    script,
+                    language: buffer.language().cloned(),
+                    features,
+                    plan: ShapePlan::new(
+                        font,
+                        direction,
+                        script,
+                        buffer.language(),
+                        &harfrust_features,
+                    ),
+                });
+                self.plans.len() - 1
+            });
+            Some(&self.plans[at].plan)
+        };
         let shaped = harfrust::shape(
             &shaper,
             &mut buffer,
-            ShapeOptions::new().features(&features),
+            ShapeOptions::new().features(&harfrust_features).plan(plan),
         );
         let mut result = empty;
         if shaped.is_ok() {
