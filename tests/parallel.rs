@@ -39,7 +39,13 @@ fn sequential(book: &Book, config: &Config, fonts: &FontSet) -> (Vec<Page>, Stri
         config.hyphenation.enabled,
     );
     let mut diagnostics = Vec::new();
-    let list = flow::chapters(book, &style, &mut shaper, &mut hyphenators, &mut diagnostics);
+    let list = flow::chapters(
+        book,
+        &style,
+        &mut shaper,
+        &mut hyphenators,
+        &mut diagnostics,
+    );
     (
         pages::paginate(list, &style, &mut shaper),
         format!("{diagnostics:?}"),

@@ -40,7 +40,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use measure::{Sample, measure};
-use quire::fonts::FontSet;
 
 /// Set in a child process: which measurement to make (`stages`/`build`).
 const CHILD: &str = "QUIRE_BENCH_CHILD";
@@ -217,9 +216,10 @@ fn child(mode: &str, dir: &Path) {
             let book = compiled.book.as_ref().expect("a book");
             let config = compiled.config.as_ref().expect("a config");
             let templates = compiled.templates.as_ref().expect("templates");
-            let fonts = FontSet::embedded();
+            let fonts = compiled.fonts.as_ref().expect("fonts");
 
-            let (pages, sample) = measure(|| quire::typeset::typeset(book, config, &fonts));
+            let (set, sample) = measure(|| quire::typeset::typeset(book, config, fonts));
+            let pages = set.pages;
             report("typeset", sample);
             println!("pages {}", pages.len());
 
@@ -230,7 +230,7 @@ fn child(mode: &str, dir: &Path) {
                 description: book.meta.description.clone(),
                 timestamp: compiled.timestamp,
             };
-            let (pdf, sample) = measure(|| quire::pdf::export(&pages, &fonts, &book.images, &meta));
+            let (pdf, sample) = measure(|| quire::pdf::export(&pages, fonts, &book.images, &meta));
             report("pdf", sample);
             assert!(pdf.expect("the PDF").starts_with(b"%PDF-"));
             drop(pages);
@@ -239,7 +239,7 @@ fn child(mode: &str, dir: &Path) {
                 numbering: config.epub.footnote_numbering,
                 timestamp: compiled.timestamp,
             };
-            let (epub, sample) = measure(|| quire::epub::export(book, &options, templates, &fonts));
+            let (epub, sample) = measure(|| quire::epub::export(book, &options, templates, fonts));
             report("epub", sample);
             assert!(!epub.expect("the EPUB").bytes.is_empty());
         }
