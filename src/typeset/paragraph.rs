@@ -286,7 +286,14 @@ fn build(
                         &mut items,
                         &mut contents,
                     );
-                    if allowed_after {
+                    if allowed_after && token.ends_with('\u{AD}') && !span.style.verbatim {
+                        // A soft hyphen: a hyphen break the author placed
+                        // (TeX's `\-`), open to every pass.
+                        let (item, content) =
+                            hyphen(shaper, span.style.face, size, rise, span, setting, false);
+                        items.push(item);
+                        contents.push(content);
+                    } else if allowed_after {
                         // A break the text allows without a space (after a
                         // dash or a slash): a plain penalty.
                         items.push(Item::penalty(if token.ends_with(['-', '\u{2010}']) {
@@ -743,33 +750,50 @@ fn word(
                 .iter()
                 .find(|(_, range, _)| range.start < to && to <= range.end)
                 .map_or(span.style.face, |(face, _, _)| *face);
-            let hyphen = shaper.shape("-", face, size, None, span.style.features);
-            let piece = Piece {
-                face,
-                size,
-                rise,
-                glyphs: hyphen
-                    .glyphs
-                    .iter()
-                    .map(|g| PlacedGlyph {
-                        id: g.id,
-                        advance: g.advance,
-                        x_offset: g.x_offset,
-                        y_offset: g.y_offset,
-                        text: 0..1,
-                    })
-                    .collect(),
-                text: "-".into(),
-            };
-            items.push(Item::Penalty {
-                width: hyphen.width as f64,
-                cost: setting.params.hyphen_penalty,
-                flagged: true,
-                hyphenation: true,
-            });
-            contents.push(Content::Hyphen { piece });
+            let (item, content) = hyphen(shaper, face, size, rise, span, setting, true);
+            items.push(item);
+            contents.push(content);
         }
     }
+}
+
+/// A hyphen break: a flagged penalty of `hyphen_penalty` as wide as a
+/// hyphen in `face`, and the hyphen to draw when the line ends there.
+/// `hyphenation`: found by the patterns (else a soft hyphen the author put).
+fn hyphen(
+    shaper: &mut Shaper,
+    face: FaceId,
+    size: f32,
+    rise: f32,
+    span: &Span,
+    setting: &Setting,
+    hyphenation: bool,
+) -> (Item, Content) {
+    let hyphen = shaper.shape("-", face, size, None, span.style.features);
+    let piece = Piece {
+        face,
+        size,
+        rise,
+        glyphs: hyphen
+            .glyphs
+            .iter()
+            .map(|g| PlacedGlyph {
+                id: g.id,
+                advance: g.advance,
+                x_offset: g.x_offset,
+                y_offset: g.y_offset,
+                text: 0..1,
+            })
+            .collect(),
+        text: "-".into(),
+    };
+    let item = Item::Penalty {
+        width: hyphen.width as f64,
+        cost: setting.params.hyphen_penalty,
+        flagged: true,
+        hyphenation,
+    };
+    (item, Content::Hyphen { piece })
 }
 
 #[cfg(test)]
@@ -827,6 +851,37 @@ mod tests {
             .collect::<Vec<_>>()
             .join("");
         assert_eq!(copied.replace(' ', ""), text.replace(' ', ""));
+    }
+
+    /// A soft hyphen is a break that draws a hyphen when taken, and nothing
+    /// when not.
+    #[test]
+    fn a_soft_hyphen_breaks_with_a_visible_hyphen() {
+        let fonts = FontSet::embedded();
+        let mut shaper = Shaper::new(&fonts);
+        let text = "The quick brown fox jumps over the lazy dog by the river, and the \
+                    word that ends it is supercalifragilistic\u{AD}expialidocious\u{AD}ness \
+                    with some more words after it to fill the last line.";
+        let spans = [Span {
+            text: text.into(),
+            style: SpanStyle::default(),
+        }];
+        // On some measure the best breaking takes a soft hyphen; on every
+        // one, a line ends in a drawn hyphen exactly when it is broken there.
+        let mut taken = 0;
+        for measure in (140..320).step_by(6) {
+            let lines = set(&spans, &setting(&[], measure as f32), &mut shaper, None);
+            for line in &lines {
+                assert!(!line.broken && !line.overfull, "at {measure} pt");
+                let text: String = line.runs.iter().map(|(_, r)| r.text.as_str()).collect();
+                assert_eq!(line.hyphenated, text.ends_with('-'), "{text:?}");
+                taken += usize::from(line.hyphenated);
+            }
+        }
+        assert!(taken > 0, "no measure breaks at a soft hyphen");
+        let one = set(&spans, &setting(&[], 2000.0), &mut shaper, None);
+        assert_eq!(one.len(), 1);
+        assert!(!one[0].runs.iter().any(|(_, r)| r.text.contains('-')));
     }
 
     /// Ordinary text never takes the emergency path.
