@@ -104,31 +104,21 @@ fn chapters(
             let slot = rayon::current_thread_index()
                 .and_then(|thread| workers.get(thread))
                 .and_then(|slot| slot.try_lock().ok());
-            let mut diagnostics = Vec::new();
-            let mut list = match slot {
-                Some(mut slot) => {
-                    let worker = slot.get_or_insert_with(new_worker);
-                    flow::chapter(
-                        book,
-                        index,
-                        style,
-                        &mut worker.shaper,
-                        &mut worker.hyphenators,
-                        &mut diagnostics,
-                    )
-                }
-                None => {
-                    let mut worker = new_worker();
-                    flow::chapter(
-                        book,
-                        index,
-                        style,
-                        &mut worker.shaper,
-                        &mut worker.hyphenators,
-                        &mut diagnostics,
-                    )
-                }
+            let mut slot = slot;
+            let mut fresh = None;
+            let worker = match slot.as_mut() {
+                Some(slot) => slot.get_or_insert_with(new_worker),
+                None => fresh.insert(new_worker()),
             };
+            let mut diagnostics = Vec::new();
+            let mut list = flow::chapter(
+                book,
+                index,
+                style,
+                &mut worker.shaper,
+                &mut worker.hyphenators,
+                &mut diagnostics,
+            );
             // The lines as set are kept for quality measures (tests call
             // `flow::chapters`); pages do not need them, and they hold a
             // second copy of every glyph of the book.

@@ -585,6 +585,17 @@ fn brute_force(
     best
 }
 
+/// Whether a paragraph of `words` words has few enough legal breaks for
+/// [`brute_force`].
+fn brute_forceable(p: &Para, words: usize) -> bool {
+    let penalties = p
+        .items
+        .iter()
+        .filter(|i| matches!(i, Item::Penalty { cost, .. } if *cost < INF_PENALTY))
+        .count();
+    penalties + words <= 16
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(1.0)
 }
@@ -600,13 +611,7 @@ fn matches_brute_force_on_small_paragraphs() {
         let words = 2 + rng.below(6) as usize;
         let p = para(&random_text(&mut rng, words));
         let measure = random_measure(&mut rng);
-        let legal = p
-            .items
-            .iter()
-            .filter(|i| matches!(i, Item::Penalty { cost, .. } if *cost < INF_PENALTY))
-            .count()
-            + words;
-        if legal > 16 {
+        if !brute_forceable(&p, words) {
             continue;
         }
         let b = break_lines(&p.items, &measure, &params);
@@ -655,13 +660,7 @@ fn hyphen_run_limit_keeps_the_optimum() {
             }
         }
         let measure = random_measure(&mut rng);
-        let legal = p
-            .items
-            .iter()
-            .filter(|i| matches!(i, Item::Penalty { cost, .. } if *cost < INF_PENALTY))
-            .count()
-            + words;
-        if legal > 16 {
+        if !brute_forceable(&p, words) {
             continue;
         }
         let params = Params {
