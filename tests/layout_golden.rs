@@ -450,3 +450,65 @@ fn without_a_line(image: &Grey) -> Grey {
         ..image.clone()
     }
 }
+
+/// `pdftotext` gives back every word of the sample chapter whole: words
+/// hyphenated at a line end and compounds broken at their own hyphen
+/// (`Sino-` / `Japanese`) included, ligatures as their letters.
+#[test]
+fn the_sample_chapter_extracts_word_for_word() {
+    if !has_pdftoppm() {
+        if std::env::var("QUIRE_REQUIRE_PDFTOPPM").is_ok_and(|v| v == "1") {
+            panic!("QUIRE_REQUIRE_PDFTOPPM=1 but poppler-utils is not installed");
+        }
+        eprintln!("note: poppler-utils not installed; skipping pdftotext of the sample book");
+        return;
+    }
+    let out = temp();
+    let result = run(quire()
+        .args(["build", "--format", "pdf", "--out"])
+        .arg(out.path())
+        .arg(repo().join("book"))
+        .env("SOURCE_DATE_EPOCH", EPOCH));
+    assert_eq!(result.code, 0, "build failed:\n{}", result.stderr);
+    let pdf = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|e| e == "pdf"))
+        .expect("a PDF was written");
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let text = String::from_utf8(text.stdout).expect("UTF-8 text");
+    // Words: letters with inner hyphens and apostrophes.
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '\'' | '’')))
+            .map(|w| {
+                w.trim_matches(|c| matches!(c, '-' | '\'' | '’'))
+                    .to_string()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let extracted: std::collections::HashSet<String> = words(&text).into_iter().collect();
+    let chapter =
+        std::fs::read_to_string(repo().join("book/chapters/01-formation-of-the-allied-forces.md"))
+            .unwrap();
+    // The body: no front matter, no note labels.
+    let body = chapter.rsplit("\n---\n").next().unwrap_or(&chapter);
+    let mut source = String::new();
+    let mut rest = body;
+    while let Some(at) = rest.find("[^") {
+        source.push_str(&rest[..at]);
+        rest = rest[at..].split_once(']').map_or("", |(_, after)| after);
+    }
+    source.push_str(rest);
+    let expected = words(&source);
+    assert!(expected.len() > 5000, "{} words", expected.len());
+    let missing: Vec<&String> = expected
+        .iter()
+        .filter(|w| !extracted.contains(*w))
+        .collect();
+    assert!(missing.is_empty(), "not extracted whole: {missing:?}");
+}

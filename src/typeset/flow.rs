@@ -703,13 +703,30 @@ impl Writer<'_, '_> {
                 .at(origin),
             );
         }
-        if let Some(line) = lines.iter().find(|l| l.broken) {
+        if let Some(first) = lines.iter().position(|l| l.broken) {
+            // The word as copied: the line that starts it stands for all of
+            // it (lines inside it stand for nothing).
+            let whole = lines[..=first]
+                .iter()
+                .rev()
+                .map(|line| {
+                    line.runs
+                        .iter()
+                        .map(|(_, run)| run.text.as_str())
+                        .collect::<String>()
+                })
+                .find(|text| !text.trim().is_empty())
+                .unwrap_or_default();
+            let word = whole.split_whitespace().last().unwrap_or_default();
+            let word = match word.char_indices().nth(40) {
+                Some((at, _)) => format!("{}…", &word[..at]),
+                None => word.to_string(),
+            };
             self.diagnostics.push(
                 Diagnostic::warning(
                     "line-unbreakable",
                     format!(
-                        "a word is wider than the line, so it is broken between letters: `{}`",
-                        text(line)
+                        "a word is wider than the line, so it is broken between letters: `{word}`"
                     ),
                 )
                 .at(origin)

@@ -163,7 +163,7 @@ pub fn set(
         struck,
     } = built;
     let count = breaking.lines.len();
-    breaking
+    let mut lines: Vec<SetLine> = breaking
         .lines
         .iter()
         .enumerate()
@@ -181,7 +181,91 @@ pub fn set(
             set.loose = line.badness > setting.params.tolerance && !last && line.ratio > 0.0;
             set
         })
-        .collect()
+        .collect();
+    // A word broken across two lines copies whole: the line that breaks it
+    // stands for the rest of it (its hyphen, or its last glyph, carries that
+    // text), and the next line's start stands for nothing.
+    // (A line wholly inside a word, as in a word broken over three lines,
+    // stands for nothing: the first line has it all.)
+    let mut inside = false;
+    for n in 0..count.saturating_sub(1) {
+        let end = breaking.lines[n].end;
+        let (rest, raw) = word_rest(&items, &contents, end);
+        if rest.is_empty() {
+            inside = false;
+            continue;
+        }
+        let hyphen = matches!(contents.get(end), Some(Content::Hyphen { .. }));
+        carry(&mut lines[n], if inside { "" } else { &rest }, hyphen);
+        inside = drop_prefix(&mut lines[n + 1], raw);
+    }
+    lines
+}
+
+/// The rest of a word broken at item `end`: the text of its pieces up to
+/// the next space or forced break, soft hyphens left out, and the bytes
+/// those pieces hold. Empty when the break is between words.
+fn word_rest(items: &[Item], contents: &[Content], end: usize) -> (String, usize) {
+    let (mut rest, mut raw) = (String::new(), 0);
+    if !matches!(items.get(end), Some(Item::Penalty { cost, .. }) if *cost > linebreak::EJECT_PENALTY)
+    {
+        return (rest, raw);
+    }
+    for (item, content) in items.iter().zip(contents).skip(end + 1) {
+        match (item, content) {
+            (Item::Penalty { cost, .. }, _) if *cost <= linebreak::EJECT_PENALTY => break,
+            (_, Content::Space { .. }) => break,
+            (_, Content::Pieces(pieces)) => {
+                for piece in pieces {
+                    raw += piece.text.len();
+                    rest.extend(piece.text.chars().filter(|&c| c != '\u{AD}'));
+                }
+            }
+            _ => {}
+        }
+    }
+    (rest, raw)
+}
+
+/// Makes the end of a line stand for `rest` too: its hyphen's text becomes
+/// the rest (the hyphen is not part of the word), or the rest is added to
+/// its last glyph's.
+fn carry(line: &mut SetLine, rest: &str, hyphen: bool) {
+    let Some((_, run)) = line.runs.last_mut() else {
+        return;
+    };
+    if hyphen && run.text.ends_with('-') {
+        run.text.pop();
+    }
+    let start = if hyphen {
+        run.text.len()
+    } else {
+        run.glyphs.last().map_or(run.text.len(), |g| g.text.start)
+    };
+    run.text.push_str(rest);
+    if let Some(glyph) = run.glyphs.last_mut() {
+        glyph.text = start.min(run.text.len())..run.text.len();
+    }
+}
+
+/// Removes the first `bytes` bytes of a line's text (the rest of a word the
+/// line before stands for): the glyphs that showed them stand for nothing.
+/// Whether that was all of the line's text.
+fn drop_prefix(line: &mut SetLine, mut bytes: usize) -> bool {
+    for (_, run) in &mut line.runs {
+        if bytes == 0 {
+            return false;
+        }
+        let cut = bytes.min(run.text.len());
+        run.text.drain(..cut);
+        for glyph in &mut run.glyphs {
+            let start = glyph.text.start.saturating_sub(cut);
+            let end = glyph.text.end.saturating_sub(cut);
+            glyph.text = start..end;
+        }
+        bytes -= cut;
+    }
+    line.runs.iter().all(|(_, run)| run.text.is_empty())
 }
 
 /// A paragraph's items, what each stands for, and which are struck
@@ -867,21 +951,82 @@ mod tests {
             style: SpanStyle::default(),
         }];
         // On some measure the best breaking takes a soft hyphen; on every
-        // one, a line ends in a drawn hyphen exactly when it is broken there.
+        // one, the hyphen is drawn exactly there, and the lines' text gives
+        // back the words whole (the broken line stands for the whole word).
+        let words = |text: &str| -> Vec<String> {
+            text.replace('\u{AD}', "")
+                .split_whitespace()
+                .map(str::to_string)
+                .collect()
+        };
         let mut taken = 0;
         for measure in (140..320).step_by(6) {
             let lines = set(&spans, &setting(&[], measure as f32), &mut shaper, None);
+            let mut copied = Vec::new();
             for line in &lines {
                 assert!(!line.broken && !line.overfull, "at {measure} pt");
-                let text: String = line.runs.iter().map(|(_, r)| r.text.as_str()).collect();
-                assert_eq!(line.hyphenated, text.ends_with('-'), "{text:?}");
+                let drawn_hyphen = line.runs.last().is_some_and(|(_, run)| {
+                    run.glyphs.last().is_some_and(|g| {
+                        shaper
+                            .shape("-", run.face, run.size, None, Features::default())
+                            .glyphs[0]
+                            .id
+                            == g.id
+                    })
+                });
+                assert_eq!(line.hyphenated, drawn_hyphen, "at {measure} pt");
                 taken += usize::from(line.hyphenated);
+                let text: String = line.runs.iter().map(|(_, r)| r.text.as_str()).collect();
+                copied.push(text);
             }
+            assert_eq!(words(&copied.join(" ")), words(text), "at {measure} pt");
         }
         assert!(taken > 0, "no measure breaks at a soft hyphen");
         let one = set(&spans, &setting(&[], 2000.0), &mut shaper, None);
         assert_eq!(one.len(), 1);
         assert!(!one[0].runs.iter().any(|(_, r)| r.text.contains('-')));
+    }
+
+    /// A word broken at its own hyphen or by the patterns copies whole: the
+    /// line that breaks it stands for all of it, the next for none.
+    #[test]
+    fn broken_words_copy_whole() {
+        let fonts = FontSet::embedded();
+        let mut shaper = Shaper::new(&fonts);
+        let mut hyphenator =
+            crate::typeset::hyphenate::Hyphenator::new("en", &Default::default()).unwrap();
+        let text = "The comrades-in-arms of the international brigade characteristically \
+                    transcended nationality, and the Sino-Japanese war was a consideration \
+                    of extraordinary importance to the revolutionaries of the period.";
+        let spans = [Span {
+            text: text.into(),
+            style: SpanStyle {
+                hyphenate: true,
+                ..SpanStyle::default()
+            },
+        }];
+        let mut split = 0;
+        for measure in (120..300).step_by(4) {
+            let lines = set(
+                &spans,
+                &setting(&[], measure as f32),
+                &mut shaper,
+                Some(&mut hyphenator),
+            );
+            let copied: Vec<String> = lines
+                .iter()
+                .map(|l| l.runs.iter().map(|(_, r)| r.text.as_str()).collect())
+                .collect();
+            let copied = copied.join(" ");
+            let words: Vec<&str> = copied.split_whitespace().collect();
+            assert_eq!(
+                words,
+                text.split_whitespace().collect::<Vec<_>>(),
+                "at {measure} pt"
+            );
+            split += lines.iter().filter(|l| l.hyphenated).count();
+        }
+        assert!(split > 10, "the sample breaks words: {split}");
     }
 
     /// Ordinary text never takes the emergency path.
