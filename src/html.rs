@@ -702,7 +702,11 @@ pub fn text_blocks(fragment: &str) -> Vec<String> {
     let mut current = String::new();
     let mut hidden: Option<String> = None;
     let flush = |current: &mut String, blocks: &mut Vec<String>| {
-        let text = current.split_whitespace().collect::<Vec<_>>().join(" ");
+        // HTML's white space is ASCII: a no-break space stays.
+        let text = current
+            .split_ascii_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if !text.is_empty() {
             blocks.push(text);
         }
@@ -956,5 +960,6 @@ mod tests {
             ["One bold word & more.", "first", "second", "line", "tail"]
         );
         assert!(text_blocks("<!-- only a comment --><br/>").is_empty());
+        assert_eq!(text_blocks("<p>10&nbsp;km</p>"), ["10\u{A0}km"]);
     }
 }

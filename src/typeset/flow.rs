@@ -767,7 +767,7 @@ impl Writer<'_, '_> {
             std::array::from_fn(|c| shaper.covers(face, char::from(c as u8)))
         });
         for (at, c) in text.char_indices() {
-            if c.is_whitespace() || c.is_control() {
+            if c.is_whitespace() || c.is_control() || default_ignorable(c) {
                 continue;
             }
             if c.is_ascii() && ascii[c as usize] {
@@ -859,6 +859,32 @@ impl Writer<'_, '_> {
             }),
         }
     }
+}
+
+/// Unicode's default-ignorable code points (DerivedCoreProperties): format
+/// characters, joiners, variation selectors and the like, which shaping
+/// hides; no font need have them.
+fn default_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{34F}'
+            | '\u{61C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 #[derive(Clone, Copy)]

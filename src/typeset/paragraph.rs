@@ -157,6 +157,41 @@ pub fn set(
         built = build(spans, setting, shaper, hyphenator, true);
         breaking = linebreak::break_lines(&built.items, &|_| measure, &setting.params);
     }
+    let lines = finish(&breaking, &built, setting, shaper);
+    // Keeping the tail of a hyphenated word off the last line is not worth
+    // a line with spaces over half an em: then the best breaking within
+    // tolerance stands, final hyphen and all.
+    let too_loose = |lines: &[SetLine]| {
+        lines
+            .iter()
+            .any(|l| l.loose && l.spaces.iter().any(|&space| space > 0.5 * setting.size))
+    };
+    if setting.params.final_hyphen_last_resort
+        && breaking.pass == linebreak::Pass::Emergency
+        && too_loose(&lines)
+    {
+        let params = Params {
+            final_hyphen_last_resort: false,
+            ..setting.params.clone()
+        };
+        let within = linebreak::break_lines(&built.items, &|_| measure, &params);
+        if matches!(
+            within.pass,
+            linebreak::Pass::First | linebreak::Pass::Second
+        ) {
+            return finish(&within, &built, setting, shaper);
+        }
+    }
+    lines
+}
+
+/// The lines of a breaking, set, with broken words carried whole.
+fn finish(
+    breaking: &linebreak::Breaking,
+    built: &Built,
+    setting: &Setting,
+    shaper: &mut Shaper,
+) -> Vec<SetLine> {
     let Built {
         items,
         contents,
@@ -173,9 +208,9 @@ pub fn set(
                 line,
                 last,
                 setting.expansion,
-                &items,
-                &contents,
-                &struck,
+                items,
+                contents,
+                struck,
                 shaper,
             );
             set.loose = line.badness > setting.params.tolerance && !last && line.ratio > 0.0;
@@ -190,7 +225,7 @@ pub fn set(
     let mut inside = false;
     for n in 0..count.saturating_sub(1) {
         let end = breaking.lines[n].end;
-        let (rest, raw) = word_rest(&items, &contents, end);
+        let (rest, raw) = word_rest(items, contents, end);
         if rest.is_empty() {
             inside = false;
             continue;
@@ -445,24 +480,40 @@ fn commit(
     let mut spaces = Vec::new();
     let mut x = 0.0f32;
     let ratio = line.ratio;
+    let end = line.end.min(items.len());
+    // Glyphs widen at most by their expansion (ratio 1): past it the glue
+    // takes what they cannot, as pdfTeX does, so the line still ends at
+    // the measure.
+    let (mut box_stretch, mut glue_stretch) = (0.0, 0.0);
+    for item in &items[line.start..end] {
+        match *item {
+            Item::Box { stretch, .. } => box_stretch += stretch,
+            Item::Glue { stretch, .. } if stretch < linebreak::FIL => glue_stretch += stretch,
+            _ => {}
+        }
+    }
+    let glue_ratio = if ratio > 1.0 && glue_stretch > 0.0 {
+        ratio + (ratio - 1.0) * box_stretch / glue_stretch
+    } else {
+        ratio
+    };
     let glue_width = |width: f64, stretch: f64, shrink: f64| -> f32 {
-        let adjust = if ratio >= 0.0 {
+        let adjust = if glue_ratio >= 0.0 {
             if stretch >= linebreak::FIL {
                 0.0
             } else {
-                stretch * ratio
+                stretch * glue_ratio
             }
         } else {
-            shrink * ratio
+            shrink * glue_ratio
         };
         (width + adjust) as f32
     };
     // The expansion of the line's glyphs: every expandable box (stretch
     // and shrink are `expansion` × its width) is scaled by one factor, so
     // the line's runs join.
-    let factor = (1.0 + f64::from(expansion) * ratio.max(-1.0)) as f32;
+    let factor = (1.0 + f64::from(expansion) * ratio.clamp(-1.0, 1.0)) as f32;
     let mut expansion = 1.0f32;
-    let end = line.end.min(items.len());
     for index in line.start..end {
         let before = x;
         match (&items[index], &contents[index]) {
@@ -1027,6 +1078,43 @@ mod tests {
             split += lines.iter().filter(|l| l.hyphenated).count();
         }
         assert!(split > 10, "the sample breaks words: {split}");
+    }
+
+    /// Glyphs never widen past their expansion, however loose the line:
+    /// the spaces take the rest, and justified lines still end at the
+    /// measure.
+    #[test]
+    fn expansion_stays_within_its_limit() {
+        let fonts = FontSet::embedded();
+        let mut shaper = Shaper::new(&fonts);
+        let text = "Incomprehensibilities notwithstanding, characteristically \
+                    uncompromising typographers acknowledged extraordinarily \
+                    disproportionate interword spaces.";
+        let spans = [Span {
+            text: text.into(),
+            style: SpanStyle::default(),
+        }];
+        let mut loose = 0;
+        for measure in (150..260).step_by(5) {
+            let lines = set(&spans, &setting(&[], measure as f32), &mut shaper, None);
+            for line in &lines {
+                for (_, run) in &line.runs {
+                    assert!(
+                        (0.98 - 1e-4..=1.02 + 1e-4).contains(&run.expansion),
+                        "{} at {measure} pt",
+                        run.expansion
+                    );
+                }
+                if !line.last && !line.broken {
+                    assert!(
+                        (width(line) - measure as f32).abs() < 0.05,
+                        "at {measure} pt"
+                    );
+                }
+                loose += usize::from(line.ratio > 1.0);
+            }
+        }
+        assert!(loose > 0, "some line is stretched past ratio 1");
     }
 
     /// Ordinary text never takes the emergency path.

@@ -62,11 +62,19 @@ impl Style {
             pt(pdf.margins.inner),
             pt(pdf.margins.outer),
         );
+        // The face of a family and style nearest the weight asked for (400
+        // regular, 700 bold), bold ones only for bold, as CSS matches: a
+        // family of many weights gives its Regular and Bold, not its first.
         let face = |family: &str, style: FaceStyle, bold: bool| -> Option<usize> {
+            let target: i32 = if bold { 700 } else { 400 };
             fonts
                 .faces
                 .iter()
-                .position(|f| &*f.family == family && f.style == style && (f.weight >= 600) == bold)
+                .enumerate()
+                .filter(|(_, f)| &*f.family == family && f.style == style)
+                .filter(|(_, f)| (f.weight >= 600) == bold)
+                .min_by_key(|(_, f)| (i32::from(f.weight) - target).abs())
+                .map(|(n, _)| n)
         };
         let body = fonts.body.as_str();
         let regular = face(body, FaceStyle::Normal, false).unwrap_or(0);
@@ -118,5 +126,38 @@ impl Style {
             },
             strikeout,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A family of many weights gives its regular and bold for the roles,
+    /// whatever order its files come in.
+    #[test]
+    fn roles_take_the_nearest_weights() {
+        let mut fonts = FontSet::embedded();
+        let body = fonts.body.clone();
+        let mut extra = Vec::new();
+        for face in fonts.faces.iter().filter(|f| *f.family == *body) {
+            for weight in [100, 300, 500, 900] {
+                extra.push(crate::fonts::Face {
+                    weight,
+                    ..face.clone()
+                });
+            }
+        }
+        // The odd weights first, as an alphabetical file list would have it.
+        extra.append(&mut fonts.faces);
+        fonts.faces = extra;
+        let config = crate::config::parse("[book]\ntitle = \"T\"\n", crate::source::FileId(0))
+            .expect("a config");
+        let style = Style::new(&config, &fonts);
+        let weight = |n: usize| (fonts.faces[n].weight, fonts.faces[n].style);
+        assert_eq!(weight(style.faces.regular), (400, FaceStyle::Normal));
+        assert_eq!(weight(style.faces.italic), (400, FaceStyle::Italic));
+        assert_eq!(weight(style.faces.bold), (700, FaceStyle::Normal));
+        assert_eq!(weight(style.faces.bold_italic), (700, FaceStyle::Italic));
     }
 }
