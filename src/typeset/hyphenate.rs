@@ -149,12 +149,24 @@ impl Hyphenator {
             Some(points) => points.clone(),
             None => self.dictionary.opportunities(&folded.text),
         };
-        let total = letter_count(word);
+        // Letters before each character, counted once (a long word asks
+        // for every point's count).
+        let mut letters_before: Vec<(usize, usize)> = Vec::with_capacity(word.len());
+        let mut letters = 0;
+        for (at, c) in word.char_indices() {
+            letters_before.push((at, letters));
+            letters += usize::from(!is_mark(c));
+        }
+        let total = letters;
+        let count_before = |at: usize| match letters_before.binary_search_by_key(&at, |&(b, _)| b) {
+            Ok(i) => letters_before[i].1,
+            Err(_) => letter_count(&word[..at]),
+        };
         let mut points: Vec<usize> = candidates
             .into_iter()
             .filter_map(|at| folded.original(at))
             .filter(|&at| {
-                let before = letter_count(&word[..at]);
+                let before = count_before(at);
                 before >= self.left_min
                     && total - before >= self.right_min
                     && allowed_between(&word[..at], &word[at..])

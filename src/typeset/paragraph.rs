@@ -222,44 +222,83 @@ fn finish(
     // text), and the next line's start stands for nothing.
     // (A line wholly inside a word, as in a word broken over three lines,
     // stands for nothing: the first line has it all.)
+    let words = Words::new(items, contents);
     let mut inside = false;
     for n in 0..count.saturating_sub(1) {
         let end = breaking.lines[n].end;
-        let (rest, raw) = word_rest(items, contents, end);
-        if rest.is_empty() {
+        let raw = words.rest_bytes(items, end);
+        if raw == 0 {
             inside = false;
             continue;
         }
         let hyphen = matches!(contents.get(end), Some(Content::Hyphen { .. }));
-        carry(&mut lines[n], if inside { "" } else { &rest }, hyphen);
+        let rest = if inside {
+            String::new()
+        } else {
+            words.rest(items, contents, end)
+        };
+        carry(&mut lines[n], &rest, hyphen);
         inside = drop_prefix(&mut lines[n + 1], raw);
     }
     lines
 }
 
-/// The rest of a word broken at item `end`: the text of its pieces up to
-/// the next space or forced break, soft hyphens left out, and the bytes
-/// those pieces hold. Empty when the break is between words.
-fn word_rest(items: &[Item], contents: &[Content], end: usize) -> (String, usize) {
-    let (mut rest, mut raw) = (String::new(), 0);
-    if !matches!(items.get(end), Some(Item::Penalty { cost, .. }) if *cost > linebreak::EJECT_PENALTY)
-    {
-        return (rest, raw);
+/// Where words end among a paragraph's items, and how many bytes of text
+/// come before each item, so the rest of a word broken at any break is
+/// found without scanning the word again (a word of 200,000 letters broken
+/// over a thousand lines stays linear).
+struct Words {
+    /// For each item, the index of the space or forced break that ends
+    /// the word it is in (or the item count).
+    end: Vec<usize>,
+    /// For each item, the bytes of piece text before it.
+    before: Vec<usize>,
+}
+
+impl Words {
+    fn new(items: &[Item], contents: &[Content]) -> Words {
+        let mut end = vec![items.len(); items.len() + 1];
+        for i in (0..items.len()).rev() {
+            let ends = matches!(contents[i], Content::Space { .. })
+                || matches!(items[i], Item::Penalty { cost, .. } if cost <= linebreak::EJECT_PENALTY);
+            end[i] = if ends { i } else { end[i + 1] };
+        }
+        let mut before = Vec::with_capacity(items.len() + 1);
+        let mut bytes = 0;
+        for content in contents {
+            before.push(bytes);
+            if let Content::Pieces(pieces) = content {
+                bytes += pieces.iter().map(|p| p.text.len()).sum::<usize>();
+            }
+        }
+        before.push(bytes);
+        Words { end, before }
     }
-    for (item, content) in items.iter().zip(contents).skip(end + 1) {
-        match (item, content) {
-            (Item::Penalty { cost, .. }, _) if *cost <= linebreak::EJECT_PENALTY => break,
-            (_, Content::Space { .. }) => break,
-            (_, Content::Pieces(pieces)) => {
+
+    /// The bytes of the rest of a word broken at item `at` (0 when the
+    /// break is between words).
+    fn rest_bytes(&self, items: &[Item], at: usize) -> usize {
+        if !matches!(items.get(at), Some(Item::Penalty { cost, .. }) if *cost > linebreak::EJECT_PENALTY)
+        {
+            return 0;
+        }
+        let from = (at + 1).min(items.len());
+        self.before[self.end[from]] - self.before[from]
+    }
+
+    /// The rest of the word broken at item `at`, soft hyphens left out.
+    fn rest(&self, items: &[Item], contents: &[Content], at: usize) -> String {
+        let from = (at + 1).min(items.len());
+        let mut rest = String::new();
+        for content in &contents[from..self.end[from]] {
+            if let Content::Pieces(pieces) = content {
                 for piece in pieces {
-                    raw += piece.text.len();
                     rest.extend(piece.text.chars().filter(|&c| c != '\u{AD}'));
                 }
             }
-            _ => {}
         }
+        rest
     }
-    (rest, raw)
 }
 
 /// Makes the end of a line stand for `rest` too: its hyphen's text becomes
@@ -757,22 +796,40 @@ fn word(
             (face, range, shaped)
         })
         .collect();
-    // Cut points: hyphenation points that fall on a cluster boundary.
-    let cuts: Vec<usize> = points
-        .into_iter()
-        .filter(|&at| {
-            shaped.iter().any(|(_, range, s)| {
-                range.start < at && at < range.end && s.is_cluster_boundary(at - range.start)
-            })
+    // Per face run, its glyphs ordered by cluster and its cluster starts,
+    // so a piece finds its glyphs and a cluster its end by binary search
+    // (a word of 200,000 letters cut at every letter stays n log n).
+    let indexed: Vec<ClusterIndex> = shaped
+        .iter()
+        .map(|(_, range, s)| {
+            let mut by_cluster: Vec<(usize, usize)> = s
+                .glyphs
+                .iter()
+                .enumerate()
+                .map(|(n, g)| (range.start + g.cluster as usize, n))
+                .collect();
+            by_cluster.sort_unstable();
+            let mut starts: Vec<usize> = by_cluster.iter().map(|&(at, _)| at).collect();
+            starts.dedup();
+            (by_cluster, starts)
         })
         .collect();
+    // Cut points: hyphenation points that fall on a cluster boundary.
+    let boundary = |at: usize| {
+        shaped
+            .iter()
+            .zip(&indexed)
+            .any(|((_, range, _), (_, starts))| {
+                range.start < at && at < range.end && starts.binary_search(&at).is_ok()
+            })
+    };
+    let cuts: Vec<usize> = points.into_iter().filter(|&at| boundary(at)).collect();
     // Emergency cuts: every other cluster boundary.
     let mut emergency_cuts: Vec<usize> = Vec::new();
     if emergency {
-        for (_, range, s) in &shaped {
-            for glyph in &s.glyphs {
-                let at = range.start + glyph.cluster as usize;
-                if at > 0 && at < token.len() && !cuts.contains(&at) {
+        for (_, starts) in &indexed {
+            for &at in starts {
+                if at > 0 && at < token.len() && cuts.binary_search(&at).is_err() {
                     emergency_cuts.push(at);
                 }
             }
@@ -788,7 +845,7 @@ fn word(
     for (n, window) in bounds.windows(2).enumerate() {
         let (from, to) = (window[0], window[1]);
         let mut pieces = Vec::new();
-        for (face, range, s) in &shaped {
+        for ((face, range, s), (by_cluster, starts)) in shaped.iter().zip(&indexed) {
             let mut piece = Piece {
                 face: *face,
                 size,
@@ -796,23 +853,22 @@ fn word(
                 glyphs: Vec::new(),
                 text: String::new(),
             };
+            let first = by_cluster.partition_point(|&(at, _)| at < from);
+            let last = by_cluster.partition_point(|&(at, _)| at < to);
+            let mut inside: Vec<usize> = by_cluster[first..last].iter().map(|&(_, n)| n).collect();
+            // In the run's own (visual) order.
+            inside.sort_unstable();
             let mut last_cluster = None;
-            for glyph in &s.glyphs {
+            for glyph in inside.into_iter().map(|n| &s.glyphs[n]) {
                 let at = range.start + glyph.cluster as usize;
-                if at < from || at >= to {
-                    continue;
-                }
                 // Glyphs of one cluster share its text: up to the next
                 // cluster of the run.
                 let text = match (last_cluster, piece.glyphs.last()) {
                     (Some(previous), Some(g)) if previous == at => g.text.clone(),
                     _ => {
-                        let next = s
-                            .glyphs
-                            .iter()
-                            .map(|g| range.start + g.cluster as usize)
-                            .filter(|&c| c > at)
-                            .min()
+                        let next = starts
+                            .get(starts.partition_point(|&c| c <= at))
+                            .copied()
                             .unwrap_or(range.end)
                             .min(to);
                         let start = piece.text.len();
@@ -891,6 +947,10 @@ fn word(
         }
     }
 }
+
+/// A shaped run's glyphs as (cluster start, glyph index) in cluster order,
+/// and its distinct cluster starts, ascending.
+type ClusterIndex = (Vec<(usize, usize)>, Vec<usize>);
 
 /// A hyphen break: a flagged penalty of `hyphen_penalty` as wide as a
 /// hyphen in `face`, and the hyphen to draw when the line ends there.
