@@ -507,6 +507,7 @@ impl Writer<'_, '_> {
             fallbacks: &style.faces.fallbacks,
             language: Some(Arc::from(language.as_str())),
             params: style.params.clone(),
+            emergency: true,
         };
         let hyphenator = if context.hyphenate {
             self.hyphenators.get(&language)

@@ -82,6 +82,9 @@ pub struct Setting<'a> {
     pub language: Option<Arc<str>>,
     /// Line-breaking parameters.
     pub params: Params,
+    /// Whether a word wider than the measure is broken between letters
+    /// (else it stays whole, past the measure: for measuring a word).
+    pub emergency: bool,
 }
 
 /// A line, set.
@@ -153,7 +156,7 @@ pub fn set(
     let measure = setting.measure as f64;
     let mut built = build(spans, setting, shaper, hyphenator.as_deref_mut(), false);
     let mut breaking = linebreak::break_lines(&built.items, &|_| measure, &setting.params);
-    if breaking.lines.iter().any(|line| line.overfull) {
+    if setting.emergency && breaking.lines.iter().any(|line| line.overfull) {
         built = build(spans, setting, shaper, hyphenator, true);
         breaking = linebreak::break_lines(&built.items, &|_| measure, &setting.params);
     }
@@ -1009,6 +1012,7 @@ mod tests {
                 emergency_stretch: 33.0,
                 ..Params::default()
             },
+            emergency: true,
         }
     }
 

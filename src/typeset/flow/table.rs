@@ -219,6 +219,8 @@ impl Writer<'_, '_> {
                 fallbacks: &style.faces.fallbacks,
                 language: Some(language.clone()),
                 params: style.params.clone(),
+                // The least width is the widest word's, whole.
+                emergency: false,
             };
             paragraph::set(spans, &setting, self.shaper, None)
                 .iter()
