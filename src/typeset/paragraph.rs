@@ -333,7 +333,11 @@ fn drop_prefix(line: &mut SetLine, mut bytes: usize) -> bool {
         if bytes == 0 {
             return false;
         }
-        let cut = bytes.min(run.text.len());
+        let mut cut = bytes.min(run.text.len());
+        // (Always a boundary, as the pieces' texts are; never panic if not.)
+        while !run.text.is_char_boundary(cut) {
+            cut -= 1;
+        }
         run.text.drain(..cut);
         for glyph in &mut run.glyphs {
             let start = glyph.text.start.saturating_sub(cut);
