@@ -92,7 +92,6 @@ pub fn chapter(
         diagnostics,
         origin: None,
         missing: Vec::new(),
-        ascii: Vec::new(),
     };
     writer.chapter();
     writer.report_missing();
@@ -149,8 +148,6 @@ struct Writer<'a, 'b> {
     origin: Option<SourceSpan>,
     /// Characters no font has: the first place each is, and how often.
     missing: Vec<(char, SourceSpan, usize)>,
-    /// Per face, which ASCII characters it has (a fast path of the check).
-    ascii: Vec<Option<[bool; 128]>>,
 }
 
 /// How a block's text is set.
@@ -760,24 +757,11 @@ impl Writer<'_, '_> {
     fn check_coverage(&mut self, text: &str, state: InlineState, span: SourceSpan) {
         let face = self.face(state);
         let fallbacks = &self.style.faces.fallbacks;
-        if self.ascii.len() <= face {
-            self.ascii.resize(face + 1, None);
-        }
-        let shaper = &mut *self.shaper;
-        let ascii = *self.ascii[face].get_or_insert_with(|| {
-            std::array::from_fn(|c| shaper.covers(face, char::from(c as u8)))
-        });
         for (at, c) in text.char_indices() {
             if c.is_whitespace() || c.is_control() || default_ignorable(c) {
                 continue;
             }
-            if c.is_ascii() && ascii[c as usize] {
-                continue;
-            }
-            if std::iter::once(face)
-                .chain(fallbacks.iter().copied())
-                .any(|f| shaper.covers(f, c))
-            {
+            if self.shaper.face_for(c, face, fallbacks).is_some() {
                 continue;
             }
             // The character's own place when the text is the source's,

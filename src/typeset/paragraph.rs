@@ -779,17 +779,7 @@ fn word(
     }
     // Face runs: each character in the span's face or the first fallback
     // that has it.
-    let mut runs: Vec<(FaceId, Range<usize>)> = Vec::new();
-    for (at, c) in token.char_indices() {
-        let face = std::iter::once(span.style.face)
-            .chain(setting.fallbacks.iter().copied())
-            .find(|&face| shaper.covers(face, c))
-            .unwrap_or(span.style.face);
-        match runs.last_mut() {
-            Some((last, range)) if *last == face => range.end = at + c.len_utf8(),
-            _ => runs.push((face, at..at + c.len_utf8())),
-        }
-    }
+    let runs = shaper.face_runs(token, span.style.face, setting.fallbacks);
     let shaped: Vec<(FaceId, Range<usize>, Arc<super::shape::Shaped>)> = runs
         .into_iter()
         .map(|(face, range)| {

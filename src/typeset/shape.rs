@@ -243,6 +243,32 @@ impl<'a> Shaper<'a> {
         }
     }
 
+    /// The first of `face` and `fallbacks` that has `c`.
+    pub fn face_for(&mut self, c: char, face: FaceId, fallbacks: &[FaceId]) -> Option<FaceId> {
+        std::iter::once(face)
+            .chain(fallbacks.iter().copied())
+            .find(|&f| self.covers(f, c))
+    }
+
+    /// `text` cut into runs of one face: each character in `face`, or the
+    /// first of `fallbacks` that has it (in `face` when none has).
+    pub fn face_runs(
+        &mut self,
+        text: &str,
+        face: FaceId,
+        fallbacks: &[FaceId],
+    ) -> Vec<(FaceId, std::ops::Range<usize>)> {
+        let mut runs: Vec<(FaceId, std::ops::Range<usize>)> = Vec::new();
+        for (at, c) in text.char_indices() {
+            let chosen = self.face_for(c, face, fallbacks).unwrap_or(face);
+            match runs.last_mut() {
+                Some((last, range)) if *last == chosen => range.end = at + c.len_utf8(),
+                _ => runs.push((chosen, at..at + c.len_utf8())),
+            }
+        }
+        runs
+    }
+
     /// `text` in `face` at `size` points. A face that cannot be read gives
     /// no glyphs (the font stage warned already).
     pub fn shape(

@@ -123,17 +123,9 @@ impl Writer<'_, '_> {
     /// The advance of each cluster of `line` as `paragraph` sets it: in the
     /// span's face, or the first fallback that has the character.
     fn cluster_widths(&mut self, line: &str, style: SpanStyle, size: f32) -> Widths {
-        let mut runs: Vec<(FaceId, std::ops::Range<usize>)> = Vec::new();
-        for (at, c) in line.char_indices() {
-            let face = std::iter::once(style.face)
-                .chain(self.style.faces.fallbacks.iter().copied())
-                .find(|&face| self.shaper.covers(face, c))
-                .unwrap_or(style.face);
-            match runs.last_mut() {
-                Some((last, range)) if *last == face => range.end = at + c.len_utf8(),
-                _ => runs.push((face, at..at + c.len_utf8())),
-            }
-        }
+        let runs = self
+            .shaper
+            .face_runs(line, style.face, &self.style.faces.fallbacks);
         let language: std::sync::Arc<str> = self.language().into();
         let mut clusters: Vec<(usize, f32)> = Vec::new();
         for (face, range) in runs {
