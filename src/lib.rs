@@ -315,7 +315,11 @@ fn pdf_edition(
     fonts: &fonts::FontSet,
     timestamp: Option<i64>,
 ) -> Result<Made, Diagnostic> {
-    let typeset::Typeset { pages, diagnostics } = typeset::typeset(book, config, fonts);
+    let typeset::Typeset {
+        document,
+        diagnostics,
+        ..
+    } = typeset::typeset(book, config, fonts);
     let meta = pdf::PdfMeta {
         title: book.meta.title.clone(),
         authors: book.meta.authors.clone(),
@@ -323,7 +327,7 @@ fn pdf_edition(
         description: book.meta.description.clone(),
         timestamp,
     };
-    let bytes = pdf::export(&pages, fonts, &book.images, &meta)?;
+    let bytes = pdf::export(&document, fonts, &book.images, &meta)?;
     Ok(Made {
         output: Output {
             edition: Edition::Pdf,

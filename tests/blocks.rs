@@ -49,7 +49,7 @@ impl Typeset {
         let config = compiled.config.expect("book.toml parses");
         let fonts = compiled.fonts.expect("the fonts load");
         let style = Style::new(&config, &fonts);
-        let pages = quire::typeset::typeset(&book, &config, &fonts).pages;
+        let pages = quire::typeset::typeset(&book, &config, &fonts).document.pages;
         Typeset { pages, style }
     }
 

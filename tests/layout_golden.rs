@@ -66,7 +66,7 @@ fn layout_dump_matches_the_reference() {
     let book = compiled.book.expect("the book compiles");
     let config = compiled.config.expect("book.toml parses");
     let fonts = compiled.fonts.expect("the fonts load");
-    let pages = quire::typeset::typeset(&book, &config, &fonts).pages;
+    let pages = quire::typeset::typeset(&book, &config, &fonts).document.pages;
     let actual = dump(&pages);
     // The dump shows the whole book: a line per page and more per item.
     assert!(

@@ -87,7 +87,7 @@ fn check(dir: &str) {
     for &threads in THREADS {
         let (pages, pdf) = pool(threads).install(|| {
             let set = typeset(&book, &config, &fonts);
-            let pdf = quire::pdf::export(&set.pages, &fonts, &book.images, &meta).expect("a PDF");
+            let pdf = quire::pdf::export(&set.document, &fonts, &book.images, &meta).expect("a PDF");
             (set, pdf)
         });
         assert_eq!(
@@ -95,7 +95,7 @@ fn check(dir: &str) {
             format!("{:?}", pages.diagnostics),
             "{dir}, {threads} thread(s): the same warnings in the same order"
         );
-        let pages = pages.pages;
+        let pages = pages.document.pages;
         assert_same_pages(&expected, &pages, &format!("{dir}, {threads} thread(s)"));
         match &first_pdf {
             None => first_pdf = Some(pdf),

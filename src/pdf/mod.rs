@@ -10,7 +10,6 @@
 //! Written with `krilla`, which subsets TrueType and CFF faces itself and
 //! writes the same bytes for the same input.
 
-use krilla::Document;
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::metadata::{DateTime, Metadata};
 use krilla::page::PageSettings;
@@ -19,7 +18,7 @@ use krilla::text::{Font, GlyphId};
 use crate::diag::Diagnostic;
 use crate::fonts::FontSet;
 use crate::model::{ImageFile, ImageFormat};
-use crate::typeset::frame::{Item, Page, PlacedGlyph};
+use crate::typeset::frame::{Document, Item, PlacedGlyph};
 
 /// What the document says about itself.
 #[derive(Debug, Clone, Default)]
@@ -39,15 +38,15 @@ pub struct PdfMeta {
 
 /// Writes the pages as a PDF.
 pub fn export(
-    pages: &[Page],
+    document: &Document,
     fonts: &FontSet,
     images: &[ImageFile],
     meta: &PdfMeta,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let mut document = Document::new();
+    let mut pdf = krilla::Document::new();
     let mut loaded: Vec<Option<Option<Font>>> = vec![None; fonts.faces.len()];
     let mut pictures: Vec<Option<Option<krilla::image::Image>>> = vec![None; images.len()];
-    for page in pages {
+    for page in &document.pages {
         let settings = PageSettings::from_wh(page.width, page.height).ok_or_else(|| {
             Diagnostic::error(
                 "pdf-failed",
@@ -57,7 +56,7 @@ pub fn export(
                 ),
             )
         })?;
-        let mut pdf_page = document.start_page_with(settings);
+        let mut pdf_page = pdf.start_page_with(settings);
         let mut surface = pdf_page.surface();
         for positioned in &page.items {
             match &positioned.item {
@@ -155,9 +154,8 @@ pub fn export(
                 .utc_offset_minute(0),
         );
     }
-    document.set_metadata(metadata);
-    document
-        .finish()
+    pdf.set_metadata(metadata);
+    pdf.finish()
         .map_err(|e| Diagnostic::error("pdf-failed", format!("the PDF cannot be written: {e:?}")))
 }
 
@@ -218,7 +216,7 @@ impl krilla::text::Glyph for KrillaGlyph<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::typeset::frame::Positioned;
+    use crate::typeset::frame::{Page, Positioned};
 
     #[test]
     fn writes_a_page_with_text_the_same_every_time() {
@@ -239,6 +237,11 @@ mod tests {
                 y: 72.0,
                 item: Item::Text(run),
             }],
+            links: Vec::new(),
+        };
+        let document = Document {
+            pages: vec![page],
+            ..Document::default()
         };
         let meta = PdfMeta {
             title: "T".into(),
@@ -246,8 +249,8 @@ mod tests {
             timestamp: Some(0),
             ..PdfMeta::default()
         };
-        let first = export(std::slice::from_ref(&page), &fonts, &[], &meta).unwrap();
-        let second = export(&[page], &fonts, &[], &meta).unwrap();
+        let first = export(&document, &fonts, &[], &meta).unwrap();
+        let second = export(&document, &fonts, &[], &meta).unwrap();
         assert!(first.starts_with(b"%PDF-"));
         assert_eq!(first, second);
         let text = String::from_utf8_lossy(&first);

@@ -10,6 +10,21 @@ use std::ops::Range;
 
 use super::shape::FaceId;
 
+/// The print edition as the PDF writer sees it: pages, and what a viewer
+/// offers to move through them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Document {
+    /// The pages, first to last.
+    pub pages: Vec<Page>,
+    /// The bookmarks (the PDF outline), nested: chapters, then their
+    /// sections.
+    pub outline: Vec<Bookmark>,
+    /// How the pages are numbered, as ranges each starting at a page; the
+    /// first starts at page 0. A viewer shows these numbers (PDF
+    /// `/PageLabels`), the ones printed on the pages.
+    pub labels: Vec<LabelRange>,
+}
+
 /// One page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
@@ -19,6 +34,122 @@ pub struct Page {
     pub height: f32,
     /// What is on it, in drawing order.
     pub items: Vec<Positioned>,
+    /// Areas that go somewhere when clicked.
+    pub links: Vec<Link>,
+}
+
+impl Page {
+    /// An empty page of the given size.
+    pub fn new(width: f32, height: f32) -> Page {
+        Page {
+            width,
+            height,
+            items: Vec::new(),
+            links: Vec::new(),
+        }
+    }
+}
+
+/// A clickable area of a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// Left edge, in points from the page's left edge.
+    pub x: f32,
+    /// Top edge, in points from the page's top edge.
+    pub y: f32,
+    /// Width in points.
+    pub width: f32,
+    /// Height in points.
+    pub height: f32,
+    /// Where it goes.
+    pub target: Target,
+}
+
+/// Where a link or a bookmark goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// A place in this document: a page (its index, from 0) and a point on
+    /// it, in points from the page's top-left corner (the view puts this
+    /// point at its top left).
+    Place {
+        /// The page's index.
+        page: usize,
+        /// From the page's left edge.
+        x: f32,
+        /// From the page's top edge.
+        y: f32,
+    },
+    /// An address outside the document.
+    Uri(String),
+}
+
+/// An entry of the outline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bookmark {
+    /// What the viewer lists.
+    pub title: String,
+    /// Where it goes: always a [`Target::Place`].
+    pub target: Target,
+    /// Entries under it.
+    pub children: Vec<Bookmark>,
+}
+
+/// The numbering of a run of pages, from [`LabelRange::start`] to the next
+/// range's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelRange {
+    /// The index of the range's first page, from 0.
+    pub start: usize,
+    /// How its numbers are written.
+    pub style: Numbering,
+    /// The number of its first page.
+    pub first: u32,
+}
+
+/// How page numbers are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// i, ii, iii (front matter).
+    LowerRoman,
+    /// 1, 2, 3.
+    Arabic,
+}
+
+impl Numbering {
+    /// `number` written in this style.
+    pub fn format(self, number: u32) -> String {
+        match self {
+            Numbering::Arabic => number.to_string(),
+            Numbering::LowerRoman => roman(number),
+        }
+    }
+}
+
+/// `number` in lower-case Roman numerals (`0` has none: empty).
+fn roman(mut number: u32) -> String {
+    const DIGITS: [(u32, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut out = String::new();
+    for (value, digits) in DIGITS {
+        while number >= value {
+            out.push_str(digits);
+            number -= value;
+        }
+    }
+    out
 }
 
 /// An item at a place on the page.
@@ -217,6 +348,7 @@ mod tests {
                         },
                     },
                 ],
+                links: Vec::new(),
             },
             Page {
                 width: 360.0,
@@ -231,6 +363,7 @@ mod tests {
                         alt: "A map".to_string(),
                     },
                 }],
+                links: Vec::new(),
             },
         ];
         assert_eq!(
@@ -241,6 +374,19 @@ mod tests {
              page 2 360.00x540.00\n\
              2 10.00 20.00 image 1 100.00x50.50 \"A map\"\n"
         );
+    }
+
+    #[test]
+    fn roman_numerals() {
+        let written: Vec<String> = [1, 2, 4, 9, 14, 40, 90, 1999]
+            .iter()
+            .map(|&n| Numbering::LowerRoman.format(n))
+            .collect();
+        assert_eq!(
+            written,
+            ["i", "ii", "iv", "ix", "xiv", "xl", "xc", "mcmxcix"]
+        );
+        assert_eq!(Numbering::Arabic.format(12), "12");
     }
 
     #[test]

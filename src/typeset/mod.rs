@@ -38,8 +38,8 @@ use crate::model::Book;
 /// The print edition's pages, and the warnings of its text.
 #[derive(Debug)]
 pub struct Typeset {
-    /// The pages.
-    pub pages: Vec<frame::Page>,
+    /// The pages, bookmarks and page numbering.
+    pub document: frame::Document,
     /// Warnings at their source: characters no font has, lines that could
     /// not be set within the measure or the tolerance.
     pub diagnostics: Vec<Diagnostic>,
@@ -60,7 +60,13 @@ pub fn typeset(book: &Book, config: &Config, fonts: &FontSet) -> Typeset {
     let (list, diagnostics) = chapters(book, &style, fonts, &settings, config.hyphenation.enabled);
     let mut shaper = shape::Shaper::new(fonts);
     let pages = pages::paginate(list, &style, &mut shaper);
-    Typeset { pages, diagnostics }
+    Typeset {
+        document: frame::Document {
+            pages,
+            ..frame::Document::default()
+        },
+        diagnostics,
+    }
 }
 
 /// What a thread needs to set chapters: a shaper and hyphenators, each with

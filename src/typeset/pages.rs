@@ -24,11 +24,7 @@ pub fn paginate(mut flow: Vec<Flow>, style: &Style, shaper: &mut Shaper) -> Vec<
         if let Some(page) = current.take() {
             pages.push(page);
         }
-        *current = Some(Page {
-            width: style.page_width,
-            height: style.page_height,
-            items: Vec::new(),
-        });
+        *current = Some(Page::new(style.page_width, style.page_height));
     };
     let first_baseline = style.size;
     let mut index = 0;

@@ -219,9 +219,9 @@ fn child(mode: &str, dir: &Path) {
             let fonts = compiled.fonts.as_ref().expect("fonts");
 
             let (set, sample) = measure(|| quire::typeset::typeset(book, config, fonts));
-            let pages = set.pages;
+            let document = set.document;
             report("typeset", sample);
-            println!("pages {}", pages.len());
+            println!("pages {}", document.pages.len());
 
             let meta = quire::pdf::PdfMeta {
                 title: book.meta.title.clone(),
@@ -230,10 +230,10 @@ fn child(mode: &str, dir: &Path) {
                 description: book.meta.description.clone(),
                 timestamp: compiled.timestamp,
             };
-            let (pdf, sample) = measure(|| quire::pdf::export(&pages, fonts, &book.images, &meta));
+            let (pdf, sample) = measure(|| quire::pdf::export(&document, fonts, &book.images, &meta));
             report("pdf", sample);
             assert!(pdf.expect("the PDF").starts_with(b"%PDF-"));
-            drop(pages);
+            drop(document);
 
             let options = quire::epub::EpubOptions {
                 numbering: config.epub.footnote_numbering,
