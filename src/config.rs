@@ -83,6 +83,59 @@ pub struct PdfConfig {
     pub font_expansion: Expansion,
     /// Figures in running text. Default: `lining`.
     pub figures: Figures,
+    /// What the running heads say. Default: the book's title on versos,
+    /// the chapter's on rectos.
+    pub running_heads: RunningHeads,
+    /// Where the page numbers go. Default: `foot`.
+    pub folios: Folios,
+}
+
+/// `[pdf.running-heads]`: the line at the head of a page, on the left-hand
+/// (verso) and right-hand (recto) pages; never on a chapter's opening page
+/// or a blank one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct RunningHeads {
+    /// Default: `book`.
+    pub verso: HeadText,
+    /// Default: `chapter`.
+    pub recto: HeadText,
+}
+
+impl Default for RunningHeads {
+    fn default() -> Self {
+        RunningHeads {
+            verso: HeadText::Book,
+            recto: HeadText::Chapter,
+        }
+    }
+}
+
+/// What a running head says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeadText {
+    /// The book's title.
+    Book,
+    /// The chapter's title.
+    Chapter,
+    /// The title of the section the page is in (the last `##` heading
+    /// started on or before it), else the chapter's.
+    Section,
+    /// Nothing.
+    None,
+}
+
+/// `folios`: where page numbers are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Folios {
+    /// Centred below the text block, on every page but blank ones.
+    #[default]
+    Foot,
+    /// At the outer end of the running head; centred at the foot on a
+    /// chapter's opening page, which has no head.
+    Head,
 }
 
 /// `figures`: which digits running text uses (where the font has both).
@@ -137,6 +190,8 @@ impl Default for PdfConfig {
             footnote_numbering: FootnoteNumbering::Chapter,
             font_expansion: Expansion(2.0),
             figures: Figures::Lining,
+            running_heads: RunningHeads::default(),
+            folios: Folios::Foot,
         }
     }
 }

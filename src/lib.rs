@@ -319,7 +319,7 @@ fn pdf_edition(
         document,
         diagnostics,
         ..
-    } = typeset::typeset(book, config, fonts);
+    } = typeset::typeset(book, config, fonts, timestamp);
     let meta = pdf::PdfMeta {
         title: book.meta.title.clone(),
         authors: book.meta.authors.clone(),

@@ -49,7 +49,10 @@ impl Typeset {
         let config = compiled.config.expect("book.toml parses");
         let fonts = compiled.fonts.expect("the fonts load");
         let style = Style::new(&config, &fonts);
-        let pages = quire::typeset::typeset(&book, &config, &fonts).document.pages;
+        let set = quire::typeset::typeset(&book, &config, &fonts, None);
+        // The body's pages: the front matter (an even number of pages) left
+        // out, so page 0 is the first chapter's opening.
+        let pages = set.document.pages[set.report.front..].to_vec();
         Typeset { pages, style }
     }
 
@@ -62,15 +65,19 @@ impl Typeset {
         }
     }
 
-    /// Every text run: page, x, baseline and run (folios left out).
+    /// Every text run: page, x, baseline and run (running heads and folios
+    /// left out).
     fn runs(&self) -> Vec<(usize, f32, f32, &TextRun)> {
         let foot = self.style.page_height - self.style.bottom;
+        let head = self.style.top;
         self.pages
             .iter()
             .enumerate()
             .flat_map(|(n, page)| {
                 page.items.iter().filter_map(move |p| match &p.item {
-                    Item::Text(run) if p.y < foot => Some((n, p.x, p.y, run)),
+                    Item::Text(run) if p.y < foot + self.style.size && p.y > head => {
+                        Some((n, p.x, p.y, run))
+                    }
                     _ => None,
                 })
             })

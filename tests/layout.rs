@@ -13,7 +13,7 @@
 //!
 //! `cargo test --test layout -- --nocapture` prints the figures.
 
-use quire::typeset::flow::{self, Flow, Hyphenators};
+use quire::typeset::flow::{self, Flow, Hyphenators, Line};
 use quire::typeset::shape::Shaper;
 use quire::typeset::style::Style;
 use quire::world::SystemWorld;
@@ -70,12 +70,23 @@ fn measure(dir: &str) -> Figures {
     };
     let mut spaces = Vec::new();
     let mut run = 0;
-    for item in &list {
-        let Flow::Line {
+    // The body's lines, then the notes', chapter by chapter.
+    let lines = list.iter().flat_map(|chapter| {
+        chapter
+            .body
+            .iter()
+            .filter_map(|element| match element {
+                Flow::Line(line) => Some(line),
+                Flow::Space(_) => None,
+            })
+            .chain(chapter.notes.iter().flatten())
+    });
+    for line in lines {
+        let Line {
             set: Some(line),
             items,
             ..
-        } = item
+        } = line
         else {
             continue;
         };

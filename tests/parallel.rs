@@ -12,7 +12,7 @@ use quire::typeset::frame::Page;
 use quire::typeset::hyphenate::Settings;
 use quire::typeset::shape::Shaper;
 use quire::typeset::style::Style;
-use quire::typeset::{pages, typeset};
+use quire::typeset::{book, pages, typeset};
 use quire::world::SystemWorld;
 
 /// The thread counts compared with the sequential layout.
@@ -39,17 +39,22 @@ fn sequential(book: &Book, config: &Config, fonts: &FontSet) -> (Vec<Page>, Stri
         config.hyphenation.enabled,
     );
     let mut diagnostics = Vec::new();
-    let list = flow::chapters(
-        book,
-        &style,
-        &mut shaper,
-        &mut hyphenators,
-        &mut diagnostics,
-    );
-    (
-        pages::paginate(list, &style, &mut shaper),
-        format!("{diagnostics:?}"),
-    )
+    let mut chapters = Vec::new();
+    for index in 0..book.chapters.len() {
+        let list = flow::chapter(
+            book,
+            index,
+            &style,
+            &mut shaper,
+            &mut hyphenators,
+            &mut diagnostics,
+        );
+        let mut set = pages::chapter(list, &style);
+        diagnostics.append(&mut set.diagnostics);
+        chapters.push(set);
+    }
+    let (document, _) = book::assemble(book, &style, &mut shaper, chapters, Some(0));
+    (document.pages, format!("{diagnostics:?}"))
 }
 
 fn pool(threads: usize) -> rayon::ThreadPool {
@@ -86,8 +91,9 @@ fn check(dir: &str) {
     let mut first_pdf: Option<Vec<u8>> = None;
     for &threads in THREADS {
         let (pages, pdf) = pool(threads).install(|| {
-            let set = typeset(&book, &config, &fonts);
-            let pdf = quire::pdf::export(&set.document, &fonts, &book.images, &meta).expect("a PDF");
+            let set = typeset(&book, &config, &fonts, Some(0));
+            let pdf =
+                quire::pdf::export(&set.document, &fonts, &book.images, &meta).expect("a PDF");
             (set, pdf)
         });
         assert_eq!(

@@ -25,24 +25,125 @@ use crate::model::{Block, BlockKind, Book, Chapter, Inline, InlineKind};
 use crate::source::Span as SourceSpan;
 
 /// One element of the vertical list.
+// Nearly every element is a line: boxing them would cost an allocation
+// each and save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Flow {
-    /// A line: its items relative to the line's top-left, and its height
-    /// (baseline to baseline).
-    Line {
-        /// Distance from the previous line's baseline to this one's.
-        height: f32,
-        /// What it draws, positioned from the line's left and its baseline.
-        items: Vec<Positioned>,
-        /// The line as set, for quality measures (`None` for rules and the like).
-        set: Option<SetLine>,
-        /// Must stay on the page with the next line (a heading).
-        keep_with_next: bool,
-    },
-    /// Vertical space, dropped at the top of a page.
+    /// A line (or a rule, an image: anything drawn in one band).
+    Line(Line),
+    /// Vertical space, dropped at the top of a page (except the drop
+    /// above a chapter's title, the first element of its body).
     Space(f32),
-    /// Start a new page (a chapter opening).
-    NewPage,
+}
+
+/// A line of the vertical list: what it draws, and what the page builder
+/// must know to place it.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Distance from the previous line's baseline to this one's.
+    pub height: f32,
+    /// What it draws, positioned from the line's left and its baseline.
+    pub items: Vec<Positioned>,
+    /// The line as set, for quality measures (`None` for rules and the like).
+    pub set: Option<SetLine>,
+    /// Must stay on the page with the next line: a heading, a paragraph's
+    /// first line (no orphans) or its last but one (no widows). Only when
+    /// no other break can be found does the page builder break here, with
+    /// a warning.
+    pub keep_with_next: bool,
+    /// What a page break after the line costs besides (TeX's penalties):
+    /// 0, or more after a hyphenated line.
+    pub penalty: f32,
+    /// What the line is, for the page builder's warnings and for tests.
+    pub role: Role,
+    /// Where on the line marked text is (note calls, links), as x ranges
+    /// from the line's left.
+    pub marks: Vec<Marked>,
+    /// The heading this line starts, for the contents, the outline and
+    /// the running heads.
+    pub heading: Option<HeadingMark>,
+    /// The source of the line's text, where a page warning points.
+    pub origin: Option<SourceSpan>,
+}
+
+impl Line {
+    /// A line of `height` drawing `items`, with no keep, marks or heading.
+    pub fn new(height: f32, items: Vec<Positioned>) -> Line {
+        Line {
+            height,
+            items,
+            set: None,
+            keep_with_next: false,
+            penalty: 0.0,
+            role: Role::Other,
+            marks: Vec::new(),
+            heading: None,
+            origin: None,
+        }
+    }
+}
+
+/// What a line of the vertical list is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A line of running text (a paragraph, a code block): whether it is
+    /// the first and the last of its block.
+    Text {
+        /// The block's first line.
+        first: bool,
+        /// The block's last line.
+        last: bool,
+    },
+    /// A line of a heading or of a chapter's title.
+    Heading,
+    /// Anything else: rules, images, table rows.
+    Other,
+}
+
+/// A marked stretch of a line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Marked {
+    /// What it is.
+    pub mark: Mark,
+    /// Its left, from the line's left.
+    pub x: f32,
+    /// Its width.
+    pub width: f32,
+}
+
+/// What a stretch of text is marked as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// A call of the chapter's note (its index in the chapter's notes).
+    Note(usize),
+    /// The number in front of a note: links back to its call.
+    NoteNumber(usize),
+    /// A link to an address (an index into [`ChapterFlow::links`]).
+    Link(usize),
+}
+
+/// The heading a line starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingMark {
+    /// 1 for the chapter's title, 2 for a section (`##`), and so on.
+    pub level: u8,
+    /// Its text, for the contents and the outline.
+    pub title: String,
+}
+
+/// A chapter laid out as vertical lists: its body, and each of its notes
+/// apart, for the page builder to put at the foot of the page of its call.
+#[derive(Debug, Clone, Default)]
+pub struct ChapterFlow {
+    /// The body, starting with the drop above the chapter's title.
+    pub body: Vec<Flow>,
+    /// Each note's lines, in the chapter's note order (a note's number is
+    /// its first line's start). The space between a note's paragraphs is
+    /// in the next line's height.
+    pub notes: Vec<Vec<Line>>,
+    /// The addresses of the chapter's links, for [`Mark::Link`].
+    pub links: Vec<String>,
 }
 
 /// Lays out the chapters one after another.
@@ -52,19 +153,10 @@ pub fn chapters(
     shaper: &mut Shaper,
     hyphenators: &mut Hyphenators,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Flow> {
-    let mut flow = Vec::new();
-    for index in 0..book.chapters.len() {
-        flow.extend(chapter(
-            book,
-            index,
-            style,
-            shaper,
-            hyphenators,
-            diagnostics,
-        ));
-    }
-    flow
+) -> Vec<ChapterFlow> {
+    (0..book.chapters.len())
+        .map(|index| chapter(book, index, style, shaper, hyphenators, diagnostics))
+        .collect()
 }
 
 /// Lays out chapter `index` of the book on its own. What it gives depends
@@ -79,7 +171,7 @@ pub fn chapter(
     shaper: &mut Shaper,
     hyphenators: &mut Hyphenators,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Flow> {
+) -> ChapterFlow {
     let mut flow = Vec::new();
     let mut writer = Writer {
         book,
@@ -92,10 +184,18 @@ pub fn chapter(
         diagnostics,
         origin: None,
         missing: Vec::new(),
+        marks: Vec::new(),
+        links: Vec::new(),
     };
     writer.chapter();
+    let notes = writer.notes();
     writer.report_missing();
-    flow
+    let links = std::mem::take(&mut writer.links);
+    ChapterFlow {
+        body: flow,
+        notes,
+        links,
+    }
 }
 
 /// Hyphenators per language, made on first use.
@@ -148,6 +248,10 @@ struct Writer<'a, 'b> {
     origin: Option<SourceSpan>,
     /// Characters no font has: the first place each is, and how often.
     missing: Vec<(char, SourceSpan, usize)>,
+    /// What each mark id given to the setter stands for.
+    marks: Vec<Mark>,
+    /// The chapter's link addresses ([`Mark::Link`]).
+    links: Vec<String>,
 }
 
 /// How a block's text is set.
@@ -188,7 +292,7 @@ impl Writer<'_, '_> {
 
     fn chapter(&mut self) {
         let style = self.style;
-        self.flow.push(Flow::NewPage);
+        // The drop: the title stands a third of the way down its page.
         self.flow.push(Flow::Space(style.size * 6.0));
         let title = match &self.chapter.heading {
             Some(heading) => heading.content.clone(),
@@ -206,7 +310,9 @@ impl Writer<'_, '_> {
             hyphenate: false,
             italic: false,
         };
+        let at = self.flow.len();
         self.paragraph(&title, context, true, true);
+        self.heading_lines(at, 1, self.chapter.title.clone());
         self.flow.push(Flow::Space(style.size * 3.0));
         let body = Context {
             size: style.size,
@@ -219,58 +325,150 @@ impl Writer<'_, '_> {
         };
         let blocks = &self.chapter.blocks;
         self.blocks(blocks, body);
-        if !self.chapter.footnotes.is_empty() {
-            // Until the page builder sets notes at the foot of their page,
-            // they close the chapter.
-            self.flow.push(Flow::Space(style.size * 2.0));
-            let notes = Context {
-                size: style.size * 0.85,
-                ..body
-            };
-            for (n, note) in self.chapter.footnotes.iter().enumerate() {
-                let number =
-                    self.book
-                        .footnote_number(self.index, n, self.style.footnote_numbering);
-                let mut inlines = vec![Inline {
-                    kind: InlineKind::Text(format!("{number}. ")),
-                    span: note.span,
-                }];
-                match note.blocks.first().map(|b| &b.kind) {
-                    Some(BlockKind::Paragraph(first)) => {
-                        inlines.extend(first.iter().cloned());
-                        self.paragraph(
-                            &inlines,
-                            Context {
-                                indent_first: false,
-                                ..notes
-                            },
-                            false,
-                            false,
-                        );
-                        self.blocks(&note.blocks[1..], notes);
-                    }
-                    _ => {
-                        self.paragraph(&inlines, notes, false, false);
-                        self.blocks(&note.blocks, notes);
-                    }
+        self.keep_after_heading(at);
+    }
+
+    /// Makes the lines from `at` on a heading's: kept with what follows,
+    /// and the first marked as starting a heading of `level`.
+    fn heading_lines(&mut self, at: usize, level: u8, title: String) {
+        let mut first = true;
+        for element in &mut self.flow[at..] {
+            if let Flow::Line(line) = element {
+                line.role = Role::Heading;
+                line.keep_with_next = true;
+                if first {
+                    line.heading = Some(HeadingMark {
+                        level,
+                        title: title.clone(),
+                    });
+                    first = false;
                 }
             }
         }
     }
 
+    /// A heading (whose lines start at `at`) stays with at least two lines
+    /// of what follows: the first line after it keeps with the next too,
+    /// even when it is a paragraph of one line.
+    fn keep_after_heading(&mut self, at: usize) {
+        if let Some(Flow::Line(line)) = self.flow[at..]
+            .iter_mut()
+            .filter(|e| matches!(e, Flow::Line(_)))
+            .find(|e| !matches!(e, Flow::Line(l) if l.role == Role::Heading))
+        {
+            line.keep_with_next = true;
+        }
+    }
+
+    /// Sets the chapter's notes, each as its own list of lines: its number
+    /// (marked, to link back to the call) and its text, a size smaller.
+    fn notes(&mut self) -> Vec<Vec<Line>> {
+        let style = self.style;
+        let context = Context {
+            size: style.size * 0.85,
+            left: 0.0,
+            measure: style.measure,
+            indent_first: false,
+            justify: true,
+            hyphenate: true,
+            italic: false,
+        };
+        let chapter = self.chapter;
+        let mut notes = Vec::with_capacity(chapter.footnotes.len());
+        for (n, note) in chapter.footnotes.iter().enumerate() {
+            let mut lines = Vec::new();
+            std::mem::swap(self.flow, &mut lines);
+            self.origin = Some(note.span);
+            let number = self
+                .book
+                .footnote_number(self.index, n, style.footnote_numbering);
+            let mark = self.mark(Mark::NoteNumber(n));
+            let base = InlineState {
+                italic: false,
+                bold: false,
+                code: false,
+                link: false,
+                strike: false,
+                mark: None,
+            };
+            let mut spans = Vec::new();
+            self.push(
+                &mut spans,
+                &format!("{number}."),
+                InlineState {
+                    mark: Some(mark),
+                    ..base
+                },
+                context,
+                false,
+            );
+            self.push(&mut spans, " ", base, context, false);
+            match note.blocks.first().map(|b| &b.kind) {
+                Some(BlockKind::Paragraph(first)) => {
+                    self.spans(first, base, context, &mut spans);
+                    self.set(&spans, context, false, false);
+                    self.blocks(&note.blocks[1..], context);
+                }
+                _ => {
+                    self.set(&spans, context, false, false);
+                    self.blocks(&note.blocks, context);
+                }
+            }
+            std::mem::swap(self.flow, &mut lines);
+            // Spaces go into the height of the line after them; none before
+            // the first.
+            let mut set = Vec::new();
+            let mut space = 0.0;
+            for element in lines {
+                match element {
+                    Flow::Space(s) => space += s,
+                    Flow::Line(mut line) => {
+                        if !set.is_empty() {
+                            line.height += space;
+                        }
+                        space = 0.0;
+                        set.push(line);
+                    }
+                }
+            }
+            notes.push(set);
+        }
+        notes
+    }
+
+    /// A mark id for the setter, standing for `mark`.
+    fn mark(&mut self, mark: Mark) -> u32 {
+        self.marks.push(mark);
+        (self.marks.len() - 1) as u32
+    }
+
     fn blocks(&mut self, blocks: &[Block], context: Context) {
         let mut after_break = true;
+        // Where the lines of the heading just set start.
+        let mut heading_at: Option<usize> = None;
         for block in blocks {
+            let heading = heading_at.take();
+            heading_at = self.block(block, context, &mut after_break);
+            // After the block that follows a heading.
+            if let Some(at) = heading {
+                self.keep_after_heading(at);
+            }
+        }
+    }
+
+    /// Lays out one block; for a heading, where its lines start.
+    fn block(&mut self, block: &Block, context: Context, after_break: &mut bool) -> Option<usize> {
+        {
             let style = self.style;
             self.origin = Some(block.span);
             match &block.kind {
                 BlockKind::Paragraph(inlines) => {
                     let context = Context {
-                        indent_first: !after_break,
+                        indent_first: !*after_break,
                         ..context
                     };
                     self.paragraph(inlines, context, false, false);
-                    after_break = false;
+                    *after_break = false;
                 }
                 BlockKind::Heading(heading) => {
                     self.flow.push(Flow::Space(style.size * 1.2));
@@ -282,9 +480,16 @@ impl Writer<'_, '_> {
                         italic: true,
                         ..context
                     };
+                    let at = self.flow.len();
                     self.paragraph(&heading.content, heading_context, true, false);
+                    self.heading_lines(
+                        at,
+                        heading.level,
+                        crate::model::plain_text(&heading.content),
+                    );
                     self.flow.push(Flow::Space(style.size * 0.4));
-                    after_break = true;
+                    *after_break = true;
+                    return Some(at);
                 }
                 BlockKind::Quote(inner) => {
                     self.flow.push(Flow::Space(style.size * 0.5));
@@ -294,7 +499,7 @@ impl Writer<'_, '_> {
                     };
                     self.blocks(inner, quote);
                     self.flow.push(Flow::Space(style.size * 0.5));
-                    after_break = true;
+                    *after_break = true;
                 }
                 BlockKind::List(list) => {
                     self.flow.push(Flow::Space(style.size * 0.3));
@@ -315,37 +520,35 @@ impl Writer<'_, '_> {
                         self.marker(first_line, &marker, inner);
                     }
                     self.flow.push(Flow::Space(style.size * 0.3));
-                    after_break = true;
+                    *after_break = true;
                 }
                 BlockKind::Code(code) => {
                     self.code(code, context);
-                    after_break = true;
+                    *after_break = true;
                 }
                 BlockKind::Rule => {
                     self.flow.push(Flow::Space(style.size));
                     let width = context.measure / 4.0;
-                    self.flow.push(Flow::Line {
-                        height: style.size * 0.5,
-                        items: vec![Positioned {
+                    self.flow.push(Flow::Line(Line::new(
+                        style.size * 0.5,
+                        vec![Positioned {
                             x: context.left + (context.measure - width) / 2.0,
                             y: 0.0,
                             item: FrameItem::Rule { width, height: 0.4 },
                         }],
-                        set: None,
-                        keep_with_next: false,
-                    });
+                    )));
                     self.flow.push(Flow::Space(style.size));
-                    after_break = true;
+                    *after_break = true;
                 }
                 BlockKind::Table(table) => {
                     self.table(table, context);
-                    after_break = true;
+                    *after_break = true;
                 }
                 BlockKind::Image(image) => {
                     self.flow.push(Flow::Space(style.size * 0.5));
                     self.figure(image, context);
                     self.flow.push(Flow::Space(style.size * 0.5));
-                    after_break = true;
+                    *after_break = true;
                 }
                 BlockKind::Html(raw) => {
                     // The PDF sets the fragment's text (the EPUB keeps the
@@ -356,15 +559,16 @@ impl Writer<'_, '_> {
                             span: block.span,
                         }];
                         let context = Context {
-                            indent_first: !after_break,
+                            indent_first: !*after_break,
                             ..context
                         };
                         self.paragraph(&inlines, context, false, false);
-                        after_break = false;
+                        *after_break = false;
                     }
                 }
             }
         }
+        None
     }
 
     /// Puts a list marker to the left of the first line added since `at`,
@@ -378,9 +582,9 @@ impl Writer<'_, '_> {
             .shape(marker, face, context.size, None, Features::default());
         let run = shaped.to_run(marker);
         let width = run.width();
-        if let Some(Flow::Line { items, .. }) = self.flow[at..]
+        if let Some(Flow::Line(Line { items, .. })) = self.flow[at..]
             .iter_mut()
-            .find(|f| matches!(f, Flow::Line { .. }))
+            .find(|f| matches!(f, Flow::Line(_)))
         {
             items.push(Positioned {
                 x: context.left - width - style.size * 0.5,
@@ -414,21 +618,23 @@ impl Writer<'_, '_> {
             Some((file, width, height))
         });
         match placed {
-            Some((file, width, height)) => self.flow.push(Flow::Line {
-                height,
-                items: vec![Positioned {
-                    x: context.left + (context.measure - width) / 2.0,
-                    y: -height,
-                    item: FrameItem::Image {
-                        image: file,
-                        width,
-                        height,
-                        alt: image.alt.clone(),
-                    },
-                }],
-                set: None,
+            Some((file, width, height)) => self.flow.push(Flow::Line(Line {
                 keep_with_next: image.title.is_some(),
-            }),
+                origin: self.origin,
+                ..Line::new(
+                    height,
+                    vec![Positioned {
+                        x: context.left + (context.measure - width) / 2.0,
+                        y: -height,
+                        item: FrameItem::Image {
+                            image: file,
+                            width,
+                            height,
+                            alt: image.alt.clone(),
+                        },
+                    }],
+                )
+            })),
             None => {
                 let alt = vec![Inline {
                     kind: InlineKind::Text(format!("[{}]", image.alt)),
@@ -483,6 +689,7 @@ impl Writer<'_, '_> {
             code: false,
             link: false,
             strike: false,
+            mark: None,
         };
         self.spans(inlines, base, context, &mut spans);
         self.set(&spans, context, keep, centre);
@@ -534,12 +741,34 @@ impl Writer<'_, '_> {
                 })
                 .collect();
             items.extend(self.strike_rules(&line, context.left + shift, context.size));
-            self.flow.push(Flow::Line {
+            let marks = line
+                .marks
+                .iter()
+                .map(|(id, range)| Marked {
+                    mark: self.marks[*id as usize],
+                    x: context.left + shift + range.start,
+                    width: range.end - range.start,
+                })
+                .collect();
+            // No orphans and no widows: a paragraph's first line stays
+            // with its second, its last but one with its last.
+            let keep = keep || (count > 1 && (n == 0 || n + 2 == count));
+            self.flow.push(Flow::Line(Line {
                 height: context.size * style.leading_ratio,
                 items,
+                keep_with_next: keep,
+                // TeX's \brokenpenalty: a page had better not end with a
+                // hyphen.
+                penalty: if line.hyphenated { 100.0 } else { 0.0 },
+                role: Role::Text {
+                    first: n == 0,
+                    last: n + 1 == count,
+                },
+                marks,
+                heading: None,
+                origin: self.origin,
                 set: Some(line),
-                keep_with_next: keep || n + 1 < count && n == 0,
-            });
+            }));
         }
     }
 
@@ -607,15 +836,28 @@ impl Writer<'_, '_> {
                     context,
                     out,
                 ),
-                InlineKind::Link { content, .. } => self.spans(
-                    content,
-                    InlineState {
-                        link: true,
-                        ..state
-                    },
-                    context,
-                    out,
-                ),
+                InlineKind::Link { content, url, .. } => {
+                    // An address outside the book is a link in the PDF too.
+                    let external = ["http://", "https://", "mailto:"]
+                        .iter()
+                        .any(|scheme| url.starts_with(scheme));
+                    let mark = if external && state.mark.is_none() {
+                        self.links.push(url.clone());
+                        Some(self.mark(Mark::Link(self.links.len() - 1)))
+                    } else {
+                        state.mark
+                    };
+                    self.spans(
+                        content,
+                        InlineState {
+                            link: true,
+                            mark,
+                            ..state
+                        },
+                        context,
+                        out,
+                    )
+                }
                 InlineKind::Code(code) => {
                     self.check_coverage(
                         code,
@@ -641,7 +883,17 @@ impl Writer<'_, '_> {
                     let number =
                         self.book
                             .footnote_number(self.index, *note, self.style.footnote_numbering);
-                    self.push(out, &number.to_string(), state, context, true);
+                    let mark = self.mark(Mark::Note(*note));
+                    self.push(
+                        out,
+                        &number.to_string(),
+                        InlineState {
+                            mark: Some(mark),
+                            ..state
+                        },
+                        context,
+                        true,
+                    );
                 }
                 InlineKind::Html(_) => {}
             }
@@ -835,6 +1087,7 @@ impl Writer<'_, '_> {
             verbatim: false,
             strike: state.strike,
             code: state.code,
+            mark: state.mark,
         };
         match out.last_mut() {
             Some(last) if last.style == style => last.text.push_str(text),
@@ -879,6 +1132,8 @@ struct InlineState {
     code: bool,
     link: bool,
     strike: bool,
+    /// The mark of the text (a link's, a note call's), for the setter.
+    mark: Option<u32>,
 }
 
 /// The faces of the roles, in the font set.

@@ -13,10 +13,17 @@
 //!   breaks (adjustment ratios, overfull lines), TeX's passes and parameters.
 //! - `paragraph`: styled text → shaped, hyphenated, justified lines.
 //! - `style`: page geometry, sizes and faces from `book.toml`.
-//! - `flow`: a chapter's blocks → a vertical list of set lines.
-//! - `pages`: the vertical list → pages with folios.
-//! - `frame`: the output, pages of positioned glyph runs, rules and images.
+//! - `flow`: a chapter's blocks → vertical lists of set lines: the body,
+//!   and each note apart.
+//! - `pages`: a chapter's lists → its pages, notes at the foot of the page
+//!   of their call, breaks chosen by cost (no widows, orphans or lone
+//!   headings).
+//! - `book`: the chapters' pages → the book: front matter and contents,
+//!   recto openings, running heads, folios, page labels, bookmarks.
+//! - `frame`: the output, pages of positioned glyph runs, rules, images
+//!   and links.
 
+pub mod book;
 pub mod flow;
 pub mod frame;
 pub mod hyphenate;
@@ -40,31 +47,34 @@ use crate::model::Book;
 pub struct Typeset {
     /// The pages, bookmarks and page numbering.
     pub document: frame::Document,
+    /// What each page is and holds (for tests and measures).
+    pub report: book::Report,
     /// Warnings at their source: characters no font has, lines that could
     /// not be set within the measure or the tolerance.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Sets the book: chapters one after another, each opening a new page.
+/// Sets the book: the front matter, then the chapters, each opening on a
+/// recto; `timestamp` (`SOURCE_DATE_EPOCH`) dates the edition on the
+/// copyright page.
 ///
-/// The chapters are laid out in parallel on rayon's current thread pool
-/// (the global one unless the caller [installs] another) and joined in book
-/// order; the page builder then runs once over the whole list. A chapter's
-/// layout depends on nothing but the book, the style and its index (see
-/// [`flow::chapter`]), so the pages are the same for any number of threads.
+/// The chapters are laid out and broken into pages in parallel on rayon's
+/// current thread pool (the global one unless the caller [installs]
+/// another) and joined in book order. A chapter's pages depend on nothing
+/// but the book, the style and its index (see [`flow::chapter`]), as every
+/// chapter opens on a recto: they are the same for any number of threads.
 ///
 /// [installs]: rayon::ThreadPool::install
-pub fn typeset(book: &Book, config: &Config, fonts: &FontSet) -> Typeset {
+pub fn typeset(book: &Book, config: &Config, fonts: &FontSet, timestamp: Option<i64>) -> Typeset {
     let style = style::Style::new(config, fonts);
     let settings = hyphenate::Settings::from(&config.hyphenation);
-    let (list, diagnostics) = chapters(book, &style, fonts, &settings, config.hyphenation.enabled);
+    let (chapters, diagnostics) =
+        chapters(book, &style, fonts, &settings, config.hyphenation.enabled);
     let mut shaper = shape::Shaper::new(fonts);
-    let pages = pages::paginate(list, &style, &mut shaper);
+    let (document, report) = book::assemble(book, &style, &mut shaper, chapters, timestamp);
     Typeset {
-        document: frame::Document {
-            pages,
-            ..frame::Document::default()
-        },
+        document,
+        report,
         diagnostics,
     }
 }
@@ -76,8 +86,8 @@ struct Worker<'a> {
     hyphenators: flow::Hyphenators,
 }
 
-/// Lays out every chapter, in parallel, and joins their vertical lists and
-/// their warnings in book order.
+/// Lays out every chapter and breaks it into pages, in parallel, and joins
+/// their pages and their warnings in book order.
 ///
 /// Each worker thread of the pool keeps one [`Worker`] for the whole book,
 /// so its caches warm once and need no lock: a word is looked up tens of
@@ -92,7 +102,7 @@ fn chapters(
     fonts: &FontSet,
     settings: &hyphenate::Settings,
     hyphenate: bool,
-) -> (Vec<flow::Flow>, Vec<Diagnostic>) {
+) -> (Vec<pages::ChapterPages>, Vec<Diagnostic>) {
     let new_worker = || Worker {
         shaper: shape::Shaper::new(fonts),
         hyphenators: flow::Hyphenators::new(settings.clone(), hyphenate),
@@ -100,7 +110,7 @@ fn chapters(
     let workers: Vec<Mutex<Option<Worker>>> = (0..rayon::current_num_threads())
         .map(|_| Mutex::new(None))
         .collect();
-    let lists: Vec<(Vec<flow::Flow>, Vec<Diagnostic>)> = (0..book.chapters.len())
+    let lists: Vec<(pages::ChapterPages, Vec<Diagnostic>)> = (0..book.chapters.len())
         .into_par_iter()
         .map(|index| {
             // The slot of this thread. It is never held by another thread;
@@ -128,19 +138,27 @@ fn chapters(
             // The lines as set are kept for quality measures (tests call
             // `flow::chapters`); pages do not need them, and they hold a
             // second copy of every glyph of the book.
-            for element in &mut list {
-                if let flow::Flow::Line { set, .. } = element {
-                    *set = None;
-                }
+            let lines = list
+                .notes
+                .iter_mut()
+                .flatten()
+                .chain(list.body.iter_mut().filter_map(|element| match element {
+                    flow::Flow::Line(line) => Some(line),
+                    flow::Flow::Space(_) => None,
+                }));
+            for line in lines {
+                line.set = None;
             }
-            (list, diagnostics)
+            let mut pages = pages::chapter(list, style);
+            diagnostics.append(&mut pages.diagnostics);
+            (pages, diagnostics)
         })
         .collect();
-    let mut flow = Vec::new();
+    let mut chapters = Vec::new();
     let mut diagnostics = Vec::new();
-    for (list, found) in lists {
-        flow.extend(list);
+    for (pages, found) in lists {
+        chapters.push(pages);
         diagnostics.extend(found);
     }
-    (flow, diagnostics)
+    (chapters, diagnostics)
 }

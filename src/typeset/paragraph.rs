@@ -54,6 +54,9 @@ pub struct SpanStyle {
     pub strike: bool,
     /// Inline code: set at [`CODE_SIZE`] of the paragraph's size.
     pub code: bool,
+    /// A mark of the caller's (a note call, a link): the set line says
+    /// where the span's text is ([`SetLine::marks`]).
+    pub mark: Option<u32>,
 }
 
 /// The size of code, as a fraction of the surrounding text's: a mono face
@@ -112,6 +115,9 @@ pub struct SetLine {
     /// Where its struck-through text is, as x ranges from the line's start
     /// (text and spaces struck in a row make one range).
     pub strikes: Vec<Range<f32>>,
+    /// Where the text of marked spans is ([`SpanStyle::mark`]): the mark and
+    /// an x range from the line's start, in the order of the text.
+    pub marks: Vec<(u32, Range<f32>)>,
 }
 
 /// A box's content: glyphs of one face, with the text they stand for.
@@ -196,9 +202,7 @@ fn finish(
     shaper: &mut Shaper,
 ) -> Vec<SetLine> {
     let Built {
-        items,
-        contents,
-        struck,
+        items, contents, ..
     } = built;
     let count = breaking.lines.len();
     let mut lines: Vec<SetLine> = breaking
@@ -207,15 +211,7 @@ fn finish(
         .enumerate()
         .map(|(n, line)| {
             let last = n + 1 == count;
-            let mut set = commit(
-                line,
-                last,
-                setting.expansion,
-                items,
-                contents,
-                struck,
-                shaper,
-            );
+            let mut set = commit(line, last, setting.expansion, built, shaper);
             set.loose = line.badness > setting.params.tolerance && !last && line.ratio > 0.0;
             set
         })
@@ -355,6 +351,8 @@ struct Built {
     items: Vec<Item>,
     contents: Vec<Content>,
     struck: Vec<Range<usize>>,
+    /// The items of each marked span, with its mark.
+    marked: Vec<(u32, Range<usize>)>,
 }
 
 /// The items of a paragraph and what each stands for; with `emergency`, a
@@ -371,6 +369,8 @@ fn build(
     // The items of struck spans (items are only ever inserted inside the
     // span being added, so an earlier span's range stays put).
     let mut struck: Vec<Range<usize>> = Vec::new();
+    // The items of marked spans, likewise.
+    let mut marked: Vec<(u32, Range<usize>)> = Vec::new();
     if setting.indent > 0.0 {
         items.push(Item::boxed(setting.indent as f64));
         contents.push(Content::Nothing);
@@ -484,6 +484,9 @@ fn build(
         if span.style.strike {
             struck.push(first..items.len());
         }
+        if let Some(mark) = span.style.mark {
+            marked.push((mark, first..items.len()));
+        }
     }
     // No paragraph ends with a space.
     while matches!(items.last(), Some(Item::Glue { .. })) {
@@ -498,28 +501,48 @@ fn build(
         items,
         contents,
         struck,
+        marked,
     }
 }
 
-/// Turns a line of items into positioned runs; `struck` are the items of
-/// struck-through spans.
+/// Turns a line of the built items into positioned runs, with its struck
+/// and marked stretches.
 fn commit(
     line: &linebreak::Line,
     last: bool,
     expansion: f32,
-    items: &[Item],
-    contents: &[Content],
-    struck: &[Range<usize>],
+    built: &Built,
     shaper: &mut Shaper,
 ) -> SetLine {
+    let Built {
+        items,
+        contents,
+        struck,
+        marked,
+    } = built;
     let mut strikes = Vec::new();
+    let mut marks: Vec<(u32, Range<f32>)> = Vec::new();
     let mut strike = |index: usize, from: f32, to: f32| {
         let drawn = matches!(
             contents.get(index),
             Some(Content::Pieces(_) | Content::Space { .. } | Content::Hyphen { .. })
         );
-        if drawn && to > from && struck.iter().any(|r| r.contains(&index)) {
-            add_strike(&mut strikes, from..to);
+        if drawn && to > from {
+            if struck.iter().any(|r| r.contains(&index)) {
+                add_strike(&mut strikes, from..to);
+            }
+            for (mark, range) in marked {
+                if range.contains(&index) {
+                    match marks.last_mut() {
+                        Some((last, stretch))
+                            if last == mark && (stretch.end - from).abs() < 0.01 =>
+                        {
+                            stretch.end = to
+                        }
+                        _ => marks.push((*mark, from..to)),
+                    }
+                }
+            }
         }
     };
     let mut runs: Vec<(f32, TextRun)> = Vec::new();
@@ -638,6 +661,7 @@ fn commit(
         last,
         spaces,
         strikes,
+        marks,
     }
 }
 

@@ -43,6 +43,10 @@ pub struct Style {
     pub footnote_numbering: crate::model::FootnoteNumbering,
     /// Line breaking.
     pub params: Params,
+    /// What the running heads say.
+    pub running_heads: crate::config::RunningHeads,
+    /// Where the folios go.
+    pub folios: crate::config::Folios,
     /// The strike-through rule: its top above the baseline and its
     /// thickness, in em; the body face's own (its `OS/2` table), else
     /// 0.25 and 0.04 (about half a common x-height).
@@ -125,6 +129,8 @@ impl Style {
                 ..Params::default()
             },
             strikeout,
+            running_heads: pdf.running_heads,
+            folios: pdf.folios,
         }
     }
 }

@@ -218,7 +218,8 @@ fn child(mode: &str, dir: &Path) {
             let templates = compiled.templates.as_ref().expect("templates");
             let fonts = compiled.fonts.as_ref().expect("fonts");
 
-            let (set, sample) = measure(|| quire::typeset::typeset(book, config, fonts));
+            let (set, sample) =
+                measure(|| quire::typeset::typeset(book, config, fonts, compiled.timestamp));
             let document = set.document;
             report("typeset", sample);
             println!("pages {}", document.pages.len());
@@ -230,7 +231,8 @@ fn child(mode: &str, dir: &Path) {
                 description: book.meta.description.clone(),
                 timestamp: compiled.timestamp,
             };
-            let (pdf, sample) = measure(|| quire::pdf::export(&document, fonts, &book.images, &meta));
+            let (pdf, sample) =
+                measure(|| quire::pdf::export(&document, fonts, &book.images, &meta));
             report("pdf", sample);
             assert!(pdf.expect("the PDF").starts_with(b"%PDF-"));
             drop(document);

@@ -12,7 +12,7 @@
 //! columns, and the first of those columns holds a hooked arrow `↪` that
 //! copies as nothing.
 
-use super::{Context, Flow, Writer};
+use super::{Context, Flow, Line, Role, Writer};
 use crate::model::CodeBlock;
 use crate::typeset::frame::{Item as FrameItem, Positioned};
 use crate::typeset::paragraph::{CODE_SIZE, Span, SpanStyle};
@@ -40,10 +40,23 @@ impl Writer<'_, '_> {
             ..context
         };
         self.flow.push(Flow::Space(style.size * 0.5));
+        let start = self.flow.len();
         let text = code.text.strip_suffix('\n').unwrap_or(&code.text);
         for line in text.split('\n') {
             let line = expand_tabs(line.strip_suffix('\r').unwrap_or(line));
             self.code_line(&line, code_context);
+        }
+        // The block is one text for the page builder: no orphan and no
+        // widow (its first two and last two lines stay together).
+        let count = self.flow[start..].len();
+        for (n, element) in self.flow[start..].iter_mut().enumerate() {
+            if let Flow::Line(line) = element {
+                line.role = Role::Text {
+                    first: n == 0,
+                    last: n + 1 == count,
+                };
+                line.keep_with_next |= count > 1 && (n == 0 || n + 2 == count);
+            }
         }
         self.flow.push(Flow::Space(style.size * 0.5));
     }
@@ -52,12 +65,10 @@ impl Writer<'_, '_> {
     fn code_line(&mut self, line: &str, context: Context) {
         let style = self.style;
         if line.is_empty() {
-            self.flow.push(Flow::Line {
-                height: context.size * style.leading_ratio,
-                items: Vec::new(),
-                set: None,
-                keep_with_next: false,
-            });
+            self.flow.push(Flow::Line(Line {
+                origin: self.origin,
+                ..Line::new(context.size * style.leading_ratio, Vec::new())
+            }));
             return;
         }
         let span_style = SpanStyle {
@@ -109,7 +120,9 @@ impl Writer<'_, '_> {
             );
             if n > 0 {
                 let sign = self.continuation_sign(context.size);
-                if let (Some(run), Some(Flow::Line { items, .. })) = (sign, self.flow.get_mut(at)) {
+                if let (Some(run), Some(Flow::Line(Line { items, .. }))) =
+                    (sign, self.flow.get_mut(at))
+                {
                     items.push(Positioned {
                         x: context.left + indent_width,
                         y: 0.0,

@@ -14,7 +14,7 @@
 
 use std::sync::Arc;
 
-use super::{Context, Flow, InlineState, Writer};
+use super::{Context, Flow, InlineState, Line, Marked, Writer};
 use crate::model::{Align, Inline, Table};
 use crate::typeset::frame::{Item as FrameItem, Positioned};
 use crate::typeset::paragraph::{self, SetLine, Setting, Span};
@@ -113,19 +113,20 @@ impl Writer<'_, '_> {
         let leading = size * style.leading_ratio;
         let (above, below) = (STRUT_HEIGHT * leading, (1.0 - STRUT_HEIGHT) * leading);
         let rule = |writer: &mut Self, height: f32, thickness: f32| {
-            writer.flow.push(Flow::Line {
-                height,
-                items: vec![Positioned {
-                    x: left,
-                    y: 0.0,
-                    item: FrameItem::Rule {
-                        width,
-                        height: thickness,
-                    },
-                }],
-                set: None,
+            writer.flow.push(Flow::Line(Line {
                 keep_with_next: true,
-            });
+                ..Line::new(
+                    height,
+                    vec![Positioned {
+                        x: left,
+                        y: 0.0,
+                        item: FrameItem::Rule {
+                            width,
+                            height: thickness,
+                        },
+                    }],
+                )
+            }));
         };
 
         self.flow.push(Flow::Space(em * 0.5));
@@ -163,15 +164,16 @@ impl Writer<'_, '_> {
         let height: f32 = lines
             .iter()
             .map(|line| match line {
-                Flow::Line { height, .. } => *height,
+                Flow::Line(line) => line.height,
                 _ => 0.0,
             })
             .sum();
         let whole = height <= style.block_height * KEEP_WHOLE;
         let count = lines.len();
         for (n, line) in lines.iter_mut().enumerate() {
-            if let Flow::Line { keep_with_next, .. } = line {
-                *keep_with_next = n + 1 < count && (whole || *keep_with_next);
+            if let Flow::Line(line) = line {
+                line.keep_with_next = n + 1 < count && (whole || line.keep_with_next);
+                line.origin = self.origin;
             }
         }
         self.flow.push(Flow::Space(em * 0.5));
@@ -181,6 +183,7 @@ impl Writer<'_, '_> {
     fn cell(&mut self, inlines: &[Inline], bold: bool, context: Context) -> Cell {
         let mut spans = Vec::new();
         let state = InlineState {
+            mark: None,
             italic: context.italic,
             bold,
             code: false,
@@ -261,11 +264,12 @@ impl Writer<'_, '_> {
                 );
                 std::mem::swap(self.flow, &mut lines);
                 for line in &mut lines {
-                    if let Flow::Line {
+                    if let Flow::Line(Line {
                         items,
                         set: Some(set),
+                        marks,
                         ..
-                    } = line
+                    }) = line
                     {
                         let slack = (column.width - line_width(set)).max(0.0);
                         let shift = match column.align {
@@ -275,6 +279,9 @@ impl Writer<'_, '_> {
                         };
                         for item in items {
                             item.x += shift;
+                        }
+                        for marked in marks {
+                            marked.x += shift;
                         }
                     }
                 }
@@ -297,22 +304,22 @@ impl Writer<'_, '_> {
         keep: bool,
     ) {
         let count = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        let mut lines: Vec<Vec<Positioned>> = vec![Vec::new(); count];
+        let mut lines: Vec<(Vec<Positioned>, Vec<Marked>)> = vec![Default::default(); count];
         for cell in cells {
             let offset = if bottom { count - cell.len() } else { 0 };
             for (n, line) in cell.into_iter().enumerate() {
-                if let Flow::Line { items, .. } = line {
-                    lines[offset + n].extend(items);
+                if let Flow::Line(line) = line {
+                    lines[offset + n].0.extend(line.items);
+                    lines[offset + n].1.extend(line.marks);
                 }
             }
         }
-        for (n, items) in lines.into_iter().enumerate() {
-            self.flow.push(Flow::Line {
-                height: if n == 0 { first } else { leading },
-                items,
-                set: None,
+        for (n, (items, marks)) in lines.into_iter().enumerate() {
+            self.flow.push(Flow::Line(Line {
                 keep_with_next: n + 1 < count || keep,
-            });
+                marks,
+                ..Line::new(if n == 0 { first } else { leading }, items)
+            }));
         }
     }
 }
