@@ -10,6 +10,9 @@ use super::linebreak::Params;
 use crate::config::Config;
 use crate::fonts::{FontSet, Style as FaceStyle};
 
+/// Baseline to baseline, as a multiple of the type size.
+const LEADING: f32 = 1.25;
+
 /// The print edition's settings, in points.
 #[derive(Debug, Clone)]
 pub struct Style {
@@ -19,7 +22,8 @@ pub struct Style {
     pub page_height: f32,
     /// Margin at the top of the text block.
     pub top: f32,
-    /// Margin below the text block (the folio sits in it).
+    /// Margin below the text block (the folio sits in it): the one asked
+    /// for, and what rounding the block to whole lines leaves.
     pub bottom: f32,
     /// Margin at the binding side.
     pub inner: f32,
@@ -99,17 +103,28 @@ impl Style {
             .get(faces.regular)
             .and_then(|face| face.strikeout())
             .unwrap_or((0.25, 0.04));
-        Style {
+        let mut style = Style {
             page_width,
             page_height,
             top,
-            bottom,
+            bottom: 0.0,
             inner,
             outer,
             measure: page_width - inner - outer,
-            block_height: page_height - top - bottom,
+            // On the grid of the body's lines, as LaTeX's `heightrounded`:
+            // the first baseline a type size down, then whole lines, so a
+            // full page's last line sits on the block's foot. What is left
+            // goes to the bottom margin.
+            block_height: {
+                let size = pt(pdf.font_size);
+                let leading = size * LEADING;
+                let lines = ((page_height - top - bottom - size) / leading)
+                    .floor()
+                    .max(0.0);
+                size + lines * leading
+            },
             size: pt(pdf.font_size),
-            leading_ratio: 1.25,
+            leading_ratio: LEADING,
             faces,
             expansion: pdf.font_expansion.fraction() as f32,
             old_style_figures: pdf.figures == crate::config::Figures::OldStyle,
@@ -131,7 +146,10 @@ impl Style {
             strikeout,
             running_heads: pdf.running_heads,
             folios: pdf.folios,
-        }
+        };
+        style.bottom = page_height - top - style.block_height;
+        let _ = bottom;
+        style
     }
 }
 
