@@ -109,7 +109,10 @@ fn check(set: &Typeset, book: &quire::model::Book, style: &Style, what: &str) ->
 
     // Widows, orphans, headings at the foot; openings on rectos.
     let front = report.front;
-    assert!(front % 2 == 0, "{what}: the front matter has an even count");
+    assert!(
+        front.is_multiple_of(2),
+        "{what}: the front matter has an even count"
+    );
     for (index, page) in report.pages.iter().enumerate() {
         match page.kind {
             PageKind::Chapter { opening } => {
@@ -275,7 +278,11 @@ fn check(set: &Typeset, book: &quire::model::Book, style: &Style, what: &str) ->
                 .filter(|item| item.y < style_foot + 1.0)
                 .map(|item| item.y)
                 .fold(0.0f32, f32::max);
-            lowest < style_foot - 1.0
+            let short = style_foot - lowest;
+            if short > 1.0 {
+                println!("{what}: page {} is {short:.1} pt short", index + 1);
+            }
+            short > style.size * style.leading_ratio * 0.5
         })
         .count();
     println!("{what}: {figures:?}");

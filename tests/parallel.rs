@@ -7,12 +7,12 @@
 use quire::config::Config;
 use quire::fonts::FontSet;
 use quire::model::Book;
-use quire::typeset::flow::{self, Hyphenators};
+use quire::typeset::flow::Hyphenators;
 use quire::typeset::frame::Page;
 use quire::typeset::hyphenate::Settings;
 use quire::typeset::shape::Shaper;
 use quire::typeset::style::Style;
-use quire::typeset::{book, pages, typeset};
+use quire::typeset::{book, typeset};
 use quire::world::SystemWorld;
 
 /// The thread counts compared with the sequential layout.
@@ -41,16 +41,9 @@ fn sequential(book: &Book, config: &Config, fonts: &FontSet) -> (Vec<Page>, Stri
     let mut diagnostics = Vec::new();
     let mut chapters = Vec::new();
     for index in 0..book.chapters.len() {
-        let list = flow::chapter(
-            book,
-            index,
-            &style,
-            &mut shaper,
-            &mut hyphenators,
-            &mut diagnostics,
-        );
-        let mut set = pages::chapter(list, &style);
-        diagnostics.append(&mut set.diagnostics);
+        let (set, mut found) =
+            quire::typeset::chapter_pages(book, index, &style, &mut shaper, &mut hyphenators);
+        diagnostics.append(&mut found);
         chapters.push(set);
     }
     let (document, _) = book::assemble(book, &style, &mut shaper, chapters, Some(0));

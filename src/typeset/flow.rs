@@ -65,6 +65,20 @@ pub struct Line {
     pub heading: Option<HeadingMark>,
     /// The source of the line's text, where a page warning points.
     pub origin: Option<SourceSpan>,
+    /// Other settings of the paragraph this line starts (its first line
+    /// only): a line shorter or longer, for the page builder to choose
+    /// when that fills a page.
+    pub variants: Vec<Variant>,
+}
+
+/// Another setting of a paragraph: its lines, and what it costs over the
+/// best setting (the demerits it adds).
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// The lines, in place of the paragraph's.
+    pub lines: Vec<Line>,
+    /// The demerits added.
+    pub cost: f64,
 }
 
 impl Line {
@@ -80,6 +94,7 @@ impl Line {
             marks: Vec::new(),
             heading: None,
             origin: None,
+            variants: Vec::new(),
         }
     }
 }
@@ -155,7 +170,7 @@ pub fn chapters(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<ChapterFlow> {
     (0..book.chapters.len())
-        .map(|index| chapter(book, index, style, shaper, hyphenators, diagnostics))
+        .map(|index| chapter(book, index, style, shaper, hyphenators, diagnostics, false))
         .collect()
 }
 
@@ -163,7 +178,9 @@ pub fn chapters(
 /// only on the book, the style and the chapter's index, never on the
 /// chapters set before it or on what the shaper and hyphenators have
 /// cached: chapters may be set in any order, on any thread, and joined.
-/// Its warnings go to `diagnostics`, in the order found.
+/// Its warnings go to `diagnostics`, in the order found. With `variants`,
+/// body paragraphs also carry their settings a line shorter and longer
+/// ([`Line::variants`]).
 pub fn chapter(
     book: &Book,
     index: usize,
@@ -171,6 +188,7 @@ pub fn chapter(
     shaper: &mut Shaper,
     hyphenators: &mut Hyphenators,
     diagnostics: &mut Vec<Diagnostic>,
+    variants: bool,
 ) -> ChapterFlow {
     let mut flow = Vec::new();
     let mut writer = Writer {
@@ -186,6 +204,8 @@ pub fn chapter(
         missing: Vec::new(),
         marks: Vec::new(),
         links: Vec::new(),
+        variants,
+        in_notes: false,
     };
     writer.chapter();
     let notes = writer.notes();
@@ -252,6 +272,10 @@ struct Writer<'a, 'b> {
     marks: Vec<Mark>,
     /// The chapter's link addresses ([`Mark::Link`]).
     links: Vec<String>,
+    /// Whether body paragraphs are also set a line shorter and longer.
+    variants: bool,
+    /// Whether the notes are being set.
+    in_notes: bool,
 }
 
 /// How a block's text is set.
@@ -357,6 +381,11 @@ impl Writer<'_, '_> {
             .find(|e| !matches!(e, Flow::Line(l) if l.role == Role::Heading))
         {
             line.keep_with_next = true;
+            for variant in &mut line.variants {
+                if let Some(first) = variant.lines.first_mut() {
+                    first.keep_with_next = true;
+                }
+            }
         }
     }
 
@@ -375,6 +404,7 @@ impl Writer<'_, '_> {
         };
         let chapter = self.chapter;
         let mut notes = Vec::with_capacity(chapter.footnotes.len());
+        self.in_notes = true;
         for (n, note) in chapter.footnotes.iter().enumerate() {
             let mut lines = Vec::new();
             std::mem::swap(self.flow, &mut lines);
@@ -433,6 +463,7 @@ impl Writer<'_, '_> {
             }
             notes.push(set);
         }
+        self.in_notes = false;
         notes
     }
 
@@ -582,15 +613,22 @@ impl Writer<'_, '_> {
             .shape(marker, face, context.size, None, Features::default());
         let run = shaped.to_run(marker);
         let width = run.width();
-        if let Some(Flow::Line(Line { items, .. })) = self.flow[at..]
+        if let Some(Flow::Line(line)) = self.flow[at..]
             .iter_mut()
             .find(|f| matches!(f, Flow::Line(_)))
         {
-            items.push(Positioned {
+            let marker = Positioned {
                 x: context.left - width - style.size * 0.5,
                 y: 0.0,
                 item: FrameItem::Text(run),
-            });
+            };
+            // The paragraph's other settings have it too.
+            for variant in &mut line.variants {
+                if let Some(first) = variant.lines.first_mut() {
+                    first.items.push(marker.clone());
+                }
+            }
+            line.items.push(marker);
         }
     }
 
@@ -718,12 +756,33 @@ impl Writer<'_, '_> {
         } else {
             None
         };
-        let mut lines = paragraph::set(spans, &setting, self.shaper, hyphenator);
+        // Body paragraphs may be set a line shorter or longer for the page
+        // builder to choose (notes and display text are set once).
+        let variants = self.variants && context.justify && !self.in_notes;
+        let (mut lines, others) =
+            paragraph::set_with_variants(spans, &setting, self.shaper, hyphenator, variants);
         if keep && !context.justify && lines.len() > 1 {
             lines = self.balance(spans, setting, lines);
         }
         self.check_lines(&lines, context);
+        let mut lines = self.lines(lines, context, keep, centre);
+        if let Some(first) = lines.first_mut() {
+            first.variants = others
+                .into_iter()
+                .map(|variant| Variant {
+                    cost: variant.demerits,
+                    lines: self.lines(variant.lines, context, keep, centre),
+                })
+                .collect();
+        }
+        self.flow.extend(lines.into_iter().map(Flow::Line));
+    }
+
+    /// The lines of the vertical list for a paragraph's set lines.
+    fn lines(&self, lines: Vec<SetLine>, context: Context, keep: bool, centre: bool) -> Vec<Line> {
+        let style = self.style;
         let count = lines.len();
+        let mut out = Vec::with_capacity(count);
         for (n, line) in lines.into_iter().enumerate() {
             let width: f32 = line.runs.last().map_or(0.0, |(x, run)| x + run.width());
             let shift = if centre {
@@ -753,7 +812,7 @@ impl Writer<'_, '_> {
             // No orphans and no widows: a paragraph's first line stays
             // with its second, its last but one with its last.
             let keep = keep || (count > 1 && (n == 0 || n + 2 == count));
-            self.flow.push(Flow::Line(Line {
+            out.push(Line {
                 height: context.size * style.leading_ratio,
                 items,
                 keep_with_next: keep,
@@ -768,8 +827,10 @@ impl Writer<'_, '_> {
                 heading: None,
                 origin: self.origin,
                 set: Some(line),
-            }));
+                variants: Vec::new(),
+            });
         }
+        out
     }
 
     /// The rules through a set line's struck text, the line starting at

@@ -126,32 +126,13 @@ fn chapters(
                 Some(slot) => slot.get_or_insert_with(new_worker),
                 None => fresh.insert(new_worker()),
             };
-            let mut diagnostics = Vec::new();
-            let mut list = flow::chapter(
+            chapter_pages(
                 book,
                 index,
                 style,
                 &mut worker.shaper,
                 &mut worker.hyphenators,
-                &mut diagnostics,
-            );
-            // The lines as set are kept for quality measures (tests call
-            // `flow::chapters`); pages do not need them, and they hold a
-            // second copy of every glyph of the book.
-            let lines = list
-                .notes
-                .iter_mut()
-                .flatten()
-                .chain(list.body.iter_mut().filter_map(|element| match element {
-                    flow::Flow::Line(line) => Some(line),
-                    flow::Flow::Space(_) => None,
-                }));
-            for line in lines {
-                line.set = None;
-            }
-            let mut pages = pages::chapter(list, style);
-            diagnostics.append(&mut pages.diagnostics);
-            (pages, diagnostics)
+            )
         })
         .collect();
     let mut chapters = Vec::new();
@@ -161,4 +142,59 @@ fn chapters(
         diagnostics.extend(found);
     }
     (chapters, diagnostics)
+}
+
+/// Chapter `index` laid out and broken into pages, with its warnings.
+///
+/// It is set once; if a page of it then falls short (its breaks forced by
+/// notes, widows and orphans), it is set again with every body paragraph's
+/// settings a line shorter and longer, for the page builder to fill the
+/// pages with (most chapters need no second setting).
+pub fn chapter_pages(
+    book: &Book,
+    index: usize,
+    style: &style::Style,
+    shaper: &mut shape::Shaper,
+    hyphenators: &mut flow::Hyphenators,
+) -> (pages::ChapterPages, Vec<Diagnostic>) {
+    let mut result = (pages::ChapterPages::default(), Vec::new());
+    for variants in [false, true] {
+        let mut diagnostics = Vec::new();
+        let list = flow::chapter(
+            book,
+            index,
+            style,
+            shaper,
+            hyphenators,
+            &mut diagnostics,
+            variants,
+        );
+        let mut set = pages::chapter(without_set_lines(list), style);
+        diagnostics.append(&mut set.diagnostics);
+        let short = set.short;
+        result = (set, diagnostics);
+        if short == 0 {
+            break;
+        }
+    }
+    result
+}
+
+/// The chapter's lines without their lines as set: those are kept for
+/// quality measures (tests call `flow::chapters`); pages do not need them,
+/// and they hold a second copy of every glyph of the book.
+fn without_set_lines(mut list: flow::ChapterFlow) -> flow::ChapterFlow {
+    fn clear(line: &mut flow::Line) {
+        line.set = None;
+        for variant in &mut line.variants {
+            variant.lines.iter_mut().for_each(clear);
+        }
+    }
+    list.notes.iter_mut().flatten().for_each(clear);
+    for element in &mut list.body {
+        if let flow::Flow::Line(line) = element {
+            clear(line);
+        }
+    }
+    list
 }

@@ -38,6 +38,8 @@
 //! goes to the next page. The last note of a page may run on: the rest goes
 //! first in the next page's notes (and over as many pages as it takes).
 
+use std::collections::BTreeMap;
+
 use super::flow::{ChapterFlow, Flow, HeadingMark, Line, Mark, Role};
 use super::frame::{Item, Link, Page, Positioned, Target};
 use super::style::Style;
@@ -67,6 +69,9 @@ pub struct ChapterPages {
     /// Breaks no choice could avoid: `page-orphan`, `page-widow`,
     /// `page-keep`, `page-overfull`.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many pages (not the chapter's last) fall short of the text
+    /// block by half a line or more.
+    pub short: usize,
 }
 
 /// What a page of a chapter holds.
@@ -92,12 +97,28 @@ pub struct PageInfo {
 /// line's own height, in ems of the body text.
 const NOTE_SKIP: f32 = 1.0;
 
-/// A page break chosen: body lines `body`, note lines `notes` (in the
-/// chapter's note queue).
+/// The most lines by which the paragraphs of a page may together be set
+/// longer or shorter than their best.
+const MOST_FLEX: usize = 2;
+
+/// A place in the body: line `t` of version `v` of unit `u` (the end of
+/// the chapter is unit `units.len()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Pos {
+    u: usize,
+    t: usize,
+    v: usize,
+}
+
+/// A page break chosen: the body from `from` to `to`, note lines `notes`
+/// (in the chapter's note queue), the paragraphs whole on the page set
+/// `flex` lines longer (or shorter, when negative).
 #[derive(Debug, Clone, Copy)]
 struct Break {
-    body: (usize, usize),
+    from: Pos,
+    to: Pos,
     notes: (usize, usize),
+    flex: i32,
     forced: bool,
     overfull: bool,
 }
@@ -106,8 +127,30 @@ struct Break {
 #[derive(Debug, Clone, Copy)]
 struct Reached {
     cost: f64,
-    from: Option<(usize, usize)>,
+    from: Option<(Pos, usize)>,
     page: Option<Break>,
+}
+
+/// A stretch of the body set one way or several: a paragraph and its
+/// settings a line shorter and longer, or a single line.
+struct Unit {
+    versions: Vec<Version>,
+}
+
+/// One way of setting a unit.
+struct Version {
+    lines: Vec<Line>,
+    /// The space above each line (the first: above the unit).
+    before: Vec<f32>,
+    /// The height above its baseline of what each line draws.
+    ascent: Vec<f32>,
+    /// What choosing it costs.
+    cost: f64,
+    /// How many of the notes first called in the unit are called in its
+    /// first `x` lines, for `x` from 0 to its length.
+    calls: Vec<usize>,
+    /// How many lines more than the unit's first version it has.
+    looseness: i32,
 }
 
 /// Breaks a chapter into pages.
@@ -120,12 +163,10 @@ pub fn chapter(flow: ChapterFlow, style: &Style) -> ChapterPages {
 /// A chapter's lines, with what breaking needs to know about each.
 struct Layout<'a> {
     style: &'a Style,
-    /// The body's lines.
-    lines: Vec<Line>,
-    /// The space above each line (for the first, the chapter's drop).
-    before: Vec<f32>,
-    /// The height above its baseline of what each line draws.
-    ascent: Vec<f32>,
+    units: Vec<Unit>,
+    /// How many queued notes are first called before each unit (one more
+    /// entry: all of them).
+    called_before: Vec<usize>,
     /// The notes in the order they are placed: of first call.
     queue: Vec<usize>,
     /// Every note's lines, in queue order.
@@ -133,54 +174,84 @@ struct Layout<'a> {
     /// Where each queued note's lines start in `note_lines` (one more
     /// entry: the end).
     note_start: Vec<usize>,
-    /// How many queued notes are first called on lines up to each line.
-    called: Vec<usize>,
     /// The chapter's link addresses.
     links: Vec<String>,
 }
 
 impl<'a> Layout<'a> {
     fn new(flow: ChapterFlow, style: &'a Style) -> Layout<'a> {
-        let mut lines = Vec::new();
-        let mut before = Vec::new();
+        // Units: a paragraph with variants from its first line to its last;
+        // any other line alone.
+        let mut units: Vec<Unit> = Vec::new();
         let mut space = 0.0;
-        for element in flow.body {
-            match element {
-                Flow::Space(s) => space += s,
-                Flow::Line(line) => {
-                    before.push(space);
-                    space = 0.0;
-                    lines.push(line);
+        let mut body = flow.body.into_iter().peekable();
+        while let Some(element) = body.next() {
+            let mut line = match element {
+                Flow::Space(s) => {
+                    space += s;
+                    continue;
+                }
+                Flow::Line(line) => line,
+            };
+            let variants = std::mem::take(&mut line.variants);
+            let mut lines = vec![line];
+            if !variants.is_empty() {
+                while !matches!(
+                    lines.last().map(|l| l.role),
+                    Some(Role::Text { last: true, .. })
+                ) {
+                    match body.peek() {
+                        Some(Flow::Line(_)) => {
+                            if let Some(Flow::Line(next)) = body.next() {
+                                lines.push(next);
+                            }
+                        }
+                        _ => break,
+                    }
                 }
             }
+            let natural = lines.len() as i32;
+            let mut versions = vec![Version::new(lines, space, 0.0, 0)];
+            for variant in variants {
+                let looseness = variant.lines.len() as i32 - natural;
+                if looseness.abs() == 1 {
+                    versions.push(Version::new(variant.lines, space, variant.cost, looseness));
+                }
+            }
+            space = 0.0;
+            units.push(Unit { versions });
         }
-        let ascent = lines.iter().map(ascent).collect();
         // The notes in the order of their first call in the body; a note
         // called only from another note goes after the rest, with the
         // chapter's last line.
         let mut queue: Vec<usize> = Vec::new();
         let mut seen = vec![false; flow.notes.len()];
-        let mut called = Vec::with_capacity(lines.len());
-        for line in &lines {
-            for marked in &line.marks {
-                if let Mark::Note(n) = marked.mark
-                    && n < seen.len()
-                    && !seen[n]
-                {
-                    seen[n] = true;
-                    queue.push(n);
+        let mut called_before = Vec::with_capacity(units.len() + 1);
+        for unit in &mut units {
+            called_before.push(queue.len());
+            let first = queue.len();
+            for line in &unit.versions[0].lines {
+                for marked in &line.marks {
+                    if let Mark::Note(n) = marked.mark
+                        && n < seen.len()
+                        && !seen[n]
+                    {
+                        seen[n] = true;
+                        queue.push(n);
+                    }
                 }
             }
-            called.push(queue.len());
+            let here = &queue[first..];
+            for version in &mut unit.versions {
+                version.count_calls(here);
+            }
         }
         for (n, seen) in seen.iter().enumerate() {
             if !seen {
                 queue.push(n);
             }
         }
-        if let Some(last) = called.last_mut() {
-            *last = queue.len();
-        }
+        called_before.push(queue.len());
         let mut notes: Vec<Option<Vec<Line>>> = flow.notes.into_iter().map(Some).collect();
         let mut note_lines = Vec::new();
         let mut note_start = Vec::with_capacity(queue.len() + 1);
@@ -191,35 +262,76 @@ impl<'a> Layout<'a> {
         note_start.push(note_lines.len());
         Layout {
             style,
-            lines,
-            before,
-            ascent,
+            units,
+            called_before,
             queue,
             note_lines,
             note_start,
-            called,
             links: flow.links,
         }
     }
 
-    /// How many queued notes are first called before body line `line`.
-    fn called_before(&self, line: usize) -> usize {
-        if line == 0 { 0 } else { self.called[line - 1] }
-    }
-
-    /// The distance from the text block's top to the baseline of line `l`
-    /// when it is the first on its page.
-    fn top(&self, l: usize) -> f32 {
-        let first = self.ascent[l].max(self.style.size);
-        if l == 0 {
-            // The chapter's opening keeps its drop.
-            self.before[0] + first.max(self.lines[0].height)
-        } else {
-            first
+    /// The chapter's end.
+    fn end(&self) -> Pos {
+        Pos {
+            u: self.units.len(),
+            t: 0,
+            v: 0,
         }
     }
 
-    /// The queued note that note line `x` belongs to, by position.
+    /// `pos` with a unit's end written as the next unit's start.
+    fn normal(&self, pos: Pos) -> Pos {
+        match self.units.get(pos.u) {
+            Some(unit) if pos.t >= unit.versions[pos.v].lines.len() => Pos {
+                u: pos.u + 1,
+                t: 0,
+                v: 0,
+            },
+            _ => pos,
+        }
+    }
+
+    /// How many queued notes are first called before `pos`.
+    fn called(&self, pos: Pos) -> usize {
+        match self.units.get(pos.u) {
+            Some(unit) => self.called_before[pos.u] + unit.versions[pos.v].calls[pos.t],
+            None => self.queue.len(),
+        }
+    }
+
+    fn line(&self, u: usize, v: usize, t: usize) -> &Line {
+        &self.units[u].versions[v].lines[t]
+    }
+
+    /// The height line `t` of version `v` of unit `u` adds to a page:
+    /// from the block's top to its baseline when it is the page's first
+    /// (the chapter's first line keeps the drop above it), else its space
+    /// and height.
+    fn advance(&self, u: usize, v: usize, t: usize, first: bool) -> f32 {
+        let version = &self.units[u].versions[v];
+        if !first {
+            version.before[t] + version.lines[t].height
+        } else if u == 0 && t == 0 {
+            version.before[0]
+                + version.ascent[0]
+                    .max(self.style.size)
+                    .max(version.lines[0].height)
+        } else {
+            version.ascent[t].max(self.style.size)
+        }
+    }
+
+    /// How far line `t`'s space may stretch (none at a page's head).
+    fn stretch(&self, u: usize, v: usize, t: usize, first: bool) -> f32 {
+        if first {
+            0.0
+        } else {
+            self.units[u].versions[v].before[t] * STRETCH
+        }
+    }
+
+    /// The queued note that note line `x` belongs to.
     fn note_of(&self, x: usize) -> usize {
         self.note_start.partition_point(|&s| s <= x) - 1
     }
@@ -233,166 +345,79 @@ impl<'a> Layout<'a> {
             || !self.note_lines[m - 1].keep_with_next
     }
 
+    /// The height of note lines `j..m` with the skip above them (0 for
+    /// none).
+    fn notes_height(&self, j: usize, m: usize) -> f32 {
+        if m > j {
+            self.style.size * NOTE_SKIP
+                + self.note_lines[j..m].iter().map(|l| l.height).sum::<f32>()
+        } else {
+            0.0
+        }
+    }
+
     /// The best page breaks: a shortest path from the chapter's start to
     /// its end.
     fn breaks(&self) -> Vec<Break> {
-        let n = self.lines.len();
-        let total_notes = self.note_lines.len();
-        let block = self.style.block_height;
-        let leading = self.style.size * self.style.leading_ratio;
-        let skip = self.style.size * NOTE_SKIP;
-        let mut reached: std::collections::BTreeMap<(usize, usize), Reached> =
-            std::collections::BTreeMap::new();
+        let start = Pos { u: 0, t: 0, v: 0 };
+        let mut reached: BTreeMap<(Pos, usize), Reached> = BTreeMap::new();
         reached.insert(
-            (0, 0),
+            (start, 0),
             Reached {
                 cost: 0.0,
                 from: None,
                 page: None,
             },
         );
-        let mut done: std::collections::BTreeMap<(usize, usize), Reached> =
-            std::collections::BTreeMap::new();
-        while let Some(((i, j), here)) = reached.pop_first() {
-            done.insert((i, j), here);
-            if i == n && j >= total_notes {
+        let mut done: BTreeMap<(Pos, usize), Reached> = BTreeMap::new();
+        let last = (self.end(), self.note_lines.len());
+        while let Some(((pos, j), here)) = reached.pop_first() {
+            done.insert((pos, j), here);
+            if (pos, j) == last {
                 continue;
             }
-            let mut found = false;
-            let mut fallback: Option<(Break, f64)> = None;
-            // Body lines i..k on this page: k == i only for a page of a
-            // note's continuation alone.
-            let mut main = 0.0f32;
-            let mut stretch = 0.0f32;
-            let mut k = i;
-            loop {
-                if k > i {
-                    let l = k - 1;
-                    if l == i {
-                        main = self.top(i);
-                    } else {
-                        main += self.before[l] + self.lines[l].height;
-                        stretch += self.before[l] * STRETCH;
-                    }
-                }
-                if k > i + 1 && main > block + 0.01 {
-                    break;
-                }
-                // The notes: every one first called on the page starts on
-                // it, with two lines at least; carried lines come first.
-                let (a, b) = (self.called_before(i), self.called_before(k));
-                let (least, most) = if b > a {
-                    let last = b - 1;
-                    let len = self.note_start[last + 1] - self.note_start[last];
-                    (self.note_start[last] + len.min(2), self.note_start[b])
-                } else {
-                    (j, self.note_start[a])
-                };
-                let least = least.max(j);
-                let most = most.max(least);
-                // The first cut at or after `least`.
-                let mut need = least;
-                while need < most && !self.may_cut_notes(need) {
-                    need += 1;
-                }
-                let notes_height = |to: usize| -> f32 {
-                    if to > j {
-                        skip + self.note_lines[j..to].iter().map(|l| l.height).sum::<f32>()
-                    } else {
-                        0.0
-                    }
-                };
-                let mut m = need;
-                let fits = main + notes_height(need) <= block + 0.01;
-                if fits {
-                    // As much more of the notes as fits.
-                    let mut to = need;
-                    let mut height = notes_height(need);
-                    while to < most {
-                        let next = if to == j {
-                            skip + self.note_lines[to].height
-                        } else {
-                            height + self.note_lines[to].height
-                        };
-                        if main + next > block + 0.01 {
-                            break;
-                        }
-                        height = next;
-                        to += 1;
-                        if self.may_cut_notes(to) {
-                            m = to;
-                        }
-                    }
-                }
-                let progress = k > i || m > j;
-                let end = k == n;
-                let allowed = end || k == i || !self.lines[k - 1].keep_with_next;
-                if progress {
-                    let used = main + notes_height(m);
-                    let page = Break {
-                        body: (i, k),
-                        notes: (j, m),
-                        forced: !allowed,
-                        overfull: !fits,
-                    };
-                    if fits {
-                        let mut cost = 0.0f64;
-                        let last = end && m >= total_notes;
-                        if last {
-                            let lines = k - i;
-                            if i > 0 && lines < RUNT {
-                                cost += 200.0 * (RUNT - lines) as f64;
-                            }
-                        } else {
-                            let short = (block - used).max(0.0);
-                            let rest = (short - stretch).max(0.0);
-                            if rest > 0.0 {
-                                let lines = f64::from(rest / leading);
-                                cost += 100.0 + SHORT_LINE * lines * lines;
-                            } else if stretch > 0.0 {
-                                let ratio = f64::from(short / stretch);
-                                cost += 100.0 * ratio * ratio * ratio;
-                            }
-                            if k > 0 && k > i {
-                                cost += f64::from(self.lines[k - 1].penalty);
-                            }
-                        }
-                        if !allowed {
-                            cost += FORCED;
-                        }
-                        if m > 0 && m < total_notes && self.note_start.binary_search(&m).is_err() {
-                            cost += NOTE_SPLIT;
-                        }
-                        found = true;
-                        relax(&mut reached, &done, (k, m), (i, j), here.cost + cost, page);
-                    } else if fallback.is_none() && k > i {
-                        // Nothing fits: the least that moves on, past the
-                        // foot of the page.
-                        fallback = Some((page, FORCED * 100.0));
-                    }
-                }
-                if k >= n {
-                    break;
-                }
-                k += 1;
+            let mut search = Search {
+                layout: self,
+                from: pos,
+                j,
+                cost: here.cost,
+                best: Vec::new(),
+                fallback: None,
+            };
+            search.run();
+            let found = !search.best.is_empty();
+            let best = std::mem::take(&mut search.best);
+            for (cost, page) in best {
+                relax(
+                    &mut reached,
+                    &done,
+                    (page.to, page.notes.1),
+                    (pos, j),
+                    cost,
+                    page,
+                );
             }
             if !found {
-                let page = match fallback {
-                    Some((page, _)) => page,
-                    None => Break {
-                        body: (i, (i + 1).min(n)),
-                        notes: (j, total_notes.min(j + 1).max(j)),
-                        forced: false,
-                        overfull: true,
-                    },
-                };
-                let to = (page.body.1, page.notes.1);
-                if to != (i, j) {
+                // Nothing fits: the least that moves on, past the page's
+                // foot.
+                let page = search.fallback.unwrap_or(Break {
+                    from: pos,
+                    to: self.normal(Pos {
+                        t: pos.t + 1,
+                        ..pos
+                    }),
+                    notes: (j, j),
+                    flex: 0,
+                    forced: false,
+                    overfull: true,
+                });
+                let to = (page.to, page.notes.1);
+                if to != (pos, j) {
                     relax(
                         &mut reached,
                         &done,
                         to,
-                        (i, j),
+                        (pos, j),
                         here.cost + FORCED * 100.0,
                         page,
                     );
@@ -401,10 +426,9 @@ impl<'a> Layout<'a> {
         }
         // Back from the end.
         let mut pages = Vec::new();
-        let mut at = (n, total_notes);
+        let mut at = last;
         if !done.contains_key(&at) {
-            // Unreachable only if the search had no way on; end where it got.
-            at = *done.keys().next_back().unwrap_or(&(0, 0));
+            at = *done.keys().next_back().unwrap_or(&(start, 0));
         }
         while let Some(reached) = done.get(&at) {
             match (reached.from, reached.page) {
@@ -419,10 +443,38 @@ impl<'a> Layout<'a> {
         pages
     }
 
+    /// The units whole on a page from `from` to `to` whose versions a line
+    /// longer (`flex > 0`) or shorter are chosen: the cheapest, in order.
+    fn flexed(&self, from: Pos, to: Pos, flex: i32) -> Vec<(usize, usize)> {
+        if flex == 0 {
+            return Vec::new();
+        }
+        let first = if from.t == 0 { from.u } else { from.u + 1 };
+        let mut options: Vec<(f64, usize, usize)> = (first..to.u)
+            .filter_map(|u| {
+                self.units[u]
+                    .versions
+                    .iter()
+                    .enumerate()
+                    .find(|(_, v)| v.looseness == flex.signum())
+                    .map(|(v, version)| (version.cost, u, v))
+            })
+            .collect();
+        options.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut chosen: Vec<(usize, usize)> = options
+            .into_iter()
+            .take(flex.unsigned_abs() as usize)
+            .map(|(_, u, v)| (u, v))
+            .collect();
+        chosen.sort();
+        chosen
+    }
+
     /// Places the lines of each page, and links calls and notes.
     fn place(mut self, breaks: &[Break]) -> ChapterPages {
         let style = self.style;
         let skip = style.size * NOTE_SKIP;
+        let leading = style.size * style.leading_ratio;
         let mut out = ChapterPages::default();
         // Where each queued note's call and start are: page, x, y.
         let mut calls: Vec<Option<(usize, f32, f32)>> = vec![None; self.queue.len()];
@@ -430,59 +482,73 @@ impl<'a> Layout<'a> {
         // Links to resolve once every place is known: page, rectangle, and
         // the queued note, to its start (true) or to its call.
         let mut pending: Vec<(usize, [f32; 4], usize, bool)> = Vec::new();
-        let position_in_queue: Vec<usize> = {
-            let mut at = vec![0; self.queue.len()];
-            for (q, &n) in self.queue.iter().enumerate() {
-                at[n] = q;
+        let mut position_in_queue = vec![0; self.queue.len()];
+        for (q, &n) in self.queue.iter().enumerate() {
+            if n < position_in_queue.len() {
+                position_in_queue[n] = q;
             }
-            at
-        };
+        }
         for (p, page_break) in breaks.iter().enumerate() {
-            let (i, k) = page_break.body;
             let (j, m) = page_break.notes;
             let left = if p % 2 == 0 { style.inner } else { style.outer };
             let mut page = Page::new(style.page_width, style.page_height);
+            // The lines of the page: (unit, version, line).
+            let flexed = self.flexed(page_break.from, page_break.to, page_break.flex);
+            let mut lines: Vec<(usize, usize, usize)> = Vec::new();
+            let (from, to) = (page_break.from, page_break.to);
+            let mut u = from.u;
+            while u < to.u || (u == to.u && to.t > 0) {
+                let v = if u == from.u && from.t > 0 {
+                    from.v
+                } else if u == to.u {
+                    to.v
+                } else {
+                    flexed.iter().find(|(w, _)| *w == u).map_or(0, |&(_, v)| v)
+                };
+                let first = if u == from.u { from.t } else { 0 };
+                let end = if u == to.u {
+                    to.t
+                } else {
+                    self.units[u].versions[v].lines.len()
+                };
+                for t in first..end {
+                    lines.push((u, v, t));
+                }
+                u += 1;
+            }
             let mut info = PageInfo {
-                lines: k - i,
-                first: self.lines.get(i).filter(|_| k > i).map(|l| l.role),
-                last: (k > i).then(|| self.lines[k - 1].role),
+                lines: lines.len(),
+                first: lines.first().map(|&(u, v, t)| self.line(u, v, t).role),
+                last: lines.last().map(|&(u, v, t)| self.line(u, v, t).role),
                 ..PageInfo::default()
             };
             // The body, its spaces stretched to fill the page as far as
             // they may (a chapter's last page is not filled).
-            let notes_height = if m > j {
-                skip + self.note_lines[j..m].iter().map(|l| l.height).sum::<f32>()
-            } else {
-                0.0
-            };
+            let notes_height = self.notes_height(j, m);
             let mut main = 0.0;
             let mut stretch = 0.0;
-            for l in i..k {
-                if l == i {
-                    main = self.top(i);
-                } else {
-                    main += self.before[l] + self.lines[l].height;
-                    stretch += self.before[l] * STRETCH;
-                }
+            for (n, &(u, v, t)) in lines.iter().enumerate() {
+                main += self.advance(u, v, t, n == 0);
+                stretch += self.stretch(u, v, t, n == 0);
             }
             let last_page = p + 1 == breaks.len();
+            let room = style.block_height - main - notes_height;
             let fill = if last_page || stretch <= 0.0 {
                 0.0
             } else {
-                ((style.block_height - main - notes_height) / stretch).clamp(0.0, 1.0)
+                (room / stretch).clamp(0.0, 1.0)
             };
+            if !last_page && room - stretch * fill > leading * 0.5 {
+                out.short += 1;
+            }
             let mut y = 0.0;
-            for l in i..k {
-                if l == i {
-                    y = self.top(i);
-                } else {
-                    y += self.before[l] * (1.0 + STRETCH * fill) + self.lines[l].height;
-                }
-                let line = &mut self.lines[l];
+            for (n, &(u, v, t)) in lines.iter().enumerate() {
+                y += self.advance(u, v, t, n == 0) + self.stretch(u, v, t, n == 0) * fill;
                 let baseline = style.top + y;
+                let ascent = self.units[u].versions[v].ascent[t].max(style.size);
+                let line = &mut self.units[u].versions[v].lines[t];
                 if let Some(heading) = line.heading.take() {
-                    info.headings
-                        .push((heading, baseline - self.ascent[l].max(style.size)));
+                    info.headings.push((heading, baseline - ascent));
                 }
                 for marked in &line.marks {
                     let rect = [
@@ -493,22 +559,16 @@ impl<'a> Layout<'a> {
                     ];
                     match marked.mark {
                         Mark::Note(n) => {
-                            let q = position_in_queue[n];
-                            if calls[q].is_none() {
+                            let q = position_in_queue.get(n).copied().unwrap_or(0);
+                            if calls.get(q).is_some_and(Option::is_none) {
                                 calls[q] = Some((p, rect[0], rect[1]));
                                 info.calls.push(n);
                             }
                             pending.push((p, rect, q, true));
                         }
-                        Mark::Link(u) => {
-                            if let Some(url) = self.links.get(u) {
-                                page.links.push(Link {
-                                    x: rect[0],
-                                    y: rect[1],
-                                    width: rect[2],
-                                    height: rect[3],
-                                    target: Target::Uri(url.clone()),
-                                });
+                        Mark::Link(link) => {
+                            if let Some(url) = self.links.get(link) {
+                                page.links.push(uri_link(rect, url));
                             }
                         }
                         Mark::NoteNumber(_) => {}
@@ -550,8 +610,7 @@ impl<'a> Layout<'a> {
                     }
                     let q = self.note_of(x);
                     let note = self.queue[q];
-                    let first = x == self.note_start[q];
-                    if first {
+                    if x == self.note_start[q] {
                         starts[q] = Some((p, left, y - self.note_lines[x].height));
                         info.notes.push(note);
                     } else if x == j {
@@ -567,15 +626,9 @@ impl<'a> Layout<'a> {
                         ];
                         match marked.mark {
                             Mark::NoteNumber(_) => pending.push((p, rect, q, false)),
-                            Mark::Link(u) => {
-                                if let Some(url) = self.links.get(u) {
-                                    page.links.push(Link {
-                                        x: rect[0],
-                                        y: rect[1],
-                                        width: rect[2],
-                                        height: rect[3],
-                                        target: Target::Uri(url.clone()),
-                                    });
+                            Mark::Link(link) => {
+                                if let Some(url) = self.links.get(link) {
+                                    page.links.push(uri_link(rect, url));
                                 }
                             }
                             Mark::Note(_) => {}
@@ -591,11 +644,17 @@ impl<'a> Layout<'a> {
                         }));
                 }
             }
-            if page_break.forced && k > i && k < self.lines.len() {
-                out.diagnostics.push(self.forced_warning(k));
+            if page_break.forced
+                && let (Some(&(u, v, t)), Some(next)) =
+                    (lines.last(), self.next_line(page_break.to))
+            {
+                let before = self.line(u, v, t);
+                out.diagnostics.push(forced_warning(before, next));
             }
             if page_break.overfull {
-                let origin = self.lines.get(i).and_then(|l| l.origin);
+                let origin = lines
+                    .first()
+                    .and_then(|&(u, v, t)| self.line(u, v, t).origin);
                 let mut warning = Diagnostic::warning(
                     "page-overfull",
                     "what must stay together here is taller than the page: it runs past the foot",
@@ -624,49 +683,330 @@ impl<'a> Layout<'a> {
         out
     }
 
-    /// The warning for a break where line `k - 1` keeps with line `k`.
-    fn forced_warning(&self, k: usize) -> Diagnostic {
-        let (before, after) = (&self.lines[k - 1], &self.lines[k]);
-        let (code, message) = match (before.role, after.role) {
-            (Role::Heading, _) => (
-                "page-keep",
-                "a heading ends a page: what follows it could not go on the same page",
-            ),
-            (Role::Text { first: true, .. }, _) => (
-                "page-orphan",
-                "a paragraph's first line is alone at the foot of a page: no other break was possible",
-            ),
-            (_, Role::Text { last: true, .. }) => (
-                "page-widow",
-                "a paragraph's last line is alone at the head of a page: no other break was possible",
-            ),
-            _ => (
-                "page-keep",
-                "a page breaks inside what should stay together (a table, a figure and its caption): it is taller than the page",
-            ),
-        };
-        let mut warning = Diagnostic::warning(code, message);
-        if let Some(origin) = before.origin.or(after.origin) {
-            warning = warning.at(origin);
-        }
-        warning
+    /// The line at `pos`, if it is not the chapter's end.
+    fn next_line(&self, pos: Pos) -> Option<&Line> {
+        self.units
+            .get(pos.u)
+            .and_then(|unit| unit.versions[pos.v].lines.get(pos.t))
     }
+}
+
+impl Version {
+    fn new(lines: Vec<Line>, space: f32, cost: f64, looseness: i32) -> Version {
+        let mut before = vec![0.0; lines.len()];
+        if let Some(first) = before.first_mut() {
+            *first = space;
+        }
+        Version {
+            ascent: lines.iter().map(ascent).collect(),
+            before,
+            lines,
+            cost,
+            calls: Vec::new(),
+            looseness,
+        }
+    }
+
+    /// Counts the calls of `notes` (the notes first called in the unit) in
+    /// each of its first lines.
+    fn count_calls(&mut self, notes: &[usize]) {
+        let mut seen: Vec<usize> = Vec::new();
+        self.calls = Vec::with_capacity(self.lines.len() + 1);
+        self.calls.push(0);
+        for line in &self.lines {
+            for marked in &line.marks {
+                if let Mark::Note(n) = marked.mark
+                    && notes.contains(&n)
+                    && !seen.contains(&n)
+                {
+                    seen.push(n);
+                }
+            }
+            self.calls.push(seen.len());
+        }
+    }
+}
+
+/// The search for the pages that can start at one state.
+struct Search<'l, 'a> {
+    layout: &'l Layout<'a>,
+    from: Pos,
+    j: usize,
+    cost: f64,
+    /// Each page found, with the cost of the path through it.
+    best: Vec<(f64, Break)>,
+    /// A page past the foot, if nothing fits.
+    fallback: Option<Break>,
+}
+
+/// A page's body so far: its height, stretch, and the units whole on it
+/// that could be set a line longer or shorter (their costs).
+#[derive(Clone, Default)]
+struct Body {
+    height: f32,
+    stretch: f32,
+    lines: usize,
+    longer: Vec<f64>,
+    shorter: Vec<f64>,
+}
+
+impl Body {
+    fn add(&mut self, layout: &Layout, u: usize, v: usize, t: usize) {
+        let first = self.lines == 0;
+        self.height += layout.advance(u, v, t, first);
+        self.stretch += layout.stretch(u, v, t, first);
+        self.lines += 1;
+    }
+
+    /// A unit whole on the page, in its first version: what its others
+    /// offer.
+    fn flexible(&mut self, unit: &Unit) {
+        for version in &unit.versions[1..] {
+            let list = if version.looseness > 0 {
+                &mut self.longer
+            } else {
+                &mut self.shorter
+            };
+            list.push(version.cost);
+            list.sort_by(f64::total_cmp);
+            list.truncate(MOST_FLEX);
+        }
+    }
+
+    /// What setting `flex` lines more (or fewer) costs.
+    fn flex_cost(&self, flex: i32) -> f64 {
+        let list = if flex > 0 {
+            &self.longer
+        } else {
+            &self.shorter
+        };
+        let n = flex.unsigned_abs() as usize;
+        list[..n].iter().map(|c| VARIANT + c / 100.0).sum()
+    }
+}
+
+/// The cost of setting a paragraph a line longer or shorter than its best,
+/// besides a hundredth of the demerits that adds.
+pub const VARIANT: f64 = 150.0;
+
+impl Search<'_, '_> {
+    fn run(&mut self) {
+        let layout = self.layout;
+        let block = layout.style.block_height;
+        let leading = layout.style.size * layout.style.leading_ratio;
+        let from = self.from;
+        let mut body = Body::default();
+        // A page of a note's continuation alone.
+        self.consider(&body, from, 0.0, None);
+        // The rest of a unit begun on the page before, in its version.
+        let mut next = from.u;
+        if from.t > 0 {
+            let lines = layout.units[from.u].versions[from.v].lines.len();
+            for t in from.t..lines {
+                body.add(layout, from.u, from.v, t);
+                if body.lines > 1 && body.height > block + 0.01 {
+                    return;
+                }
+                let to = layout.normal(Pos { t: t + 1, ..from });
+                self.consider(&body, to, 0.0, Some(layout.line(from.u, from.v, t)));
+            }
+            next = from.u + 1;
+        }
+        for u in next..layout.units.len() {
+            let unit = &layout.units[u];
+            // Breaks inside the unit, in any version.
+            for (v, version) in unit.versions.iter().enumerate() {
+                let mut partial = body.clone();
+                let extra = if v > 0 {
+                    VARIANT + version.cost / 100.0
+                } else {
+                    0.0
+                };
+                for t in 0..version.lines.len().saturating_sub(1) {
+                    partial.add(layout, u, v, t);
+                    if partial.lines > 1
+                        && partial.height - leading * partial.shorter.len() as f32 > block + 0.01
+                    {
+                        break;
+                    }
+                    self.consider(
+                        &partial,
+                        Pos { u, t: t + 1, v },
+                        extra,
+                        Some(&version.lines[t]),
+                    );
+                }
+            }
+            // The unit whole, in its first version.
+            let version = &unit.versions[0];
+            for t in 0..version.lines.len() {
+                body.add(layout, u, 0, t);
+            }
+            body.flexible(unit);
+            let to = Pos {
+                u: u + 1,
+                t: 0,
+                v: 0,
+            };
+            self.consider(&body, to, 0.0, version.lines.last());
+            if body.lines > 1 && body.height - leading * body.shorter.len() as f32 > block + 0.01 {
+                return;
+            }
+        }
+    }
+
+    /// Weighs a page from the search's start to `to` with `body`, its last
+    /// line `last` (none for a page of notes alone).
+    fn consider(&mut self, body: &Body, to: Pos, extra: f64, last: Option<&Line>) {
+        let layout = self.layout;
+        let style = layout.style;
+        let block = style.block_height;
+        let leading = style.size * style.leading_ratio;
+        let (from, j) = (self.from, self.j);
+        let end = to == layout.end();
+        // The notes: every one first called on the page starts on it, with
+        // two lines at least; carried lines come first.
+        let (a, b) = (layout.called(from), layout.called(to));
+        let (least, most) = if b > a {
+            let last = b - 1;
+            let len = layout.note_start[last + 1] - layout.note_start[last];
+            (layout.note_start[last] + len.min(2), layout.note_start[b])
+        } else {
+            (j, layout.note_start[a])
+        };
+        let least = least.max(j);
+        let most = most.max(least);
+        let mut need = least;
+        while need < most && !layout.may_cut_notes(need) {
+            need += 1;
+        }
+        let allowed = end || last.is_none_or(|line| !line.keep_with_next);
+        let mut best: Option<(f64, Break)> = None;
+        let flex_range = -(body.shorter.len() as i32)..=(body.longer.len() as i32);
+        for flex in flex_range {
+            let main = body.height + flex as f32 * leading;
+            // The notes that fit under it, as many as may be.
+            let fits = main + layout.notes_height(j, need) <= block + 0.01;
+            let mut m = need;
+            if fits {
+                let mut to_line = need;
+                while to_line < most {
+                    if main + layout.notes_height(j, to_line + 1) > block + 0.01 {
+                        break;
+                    }
+                    to_line += 1;
+                    if layout.may_cut_notes(to_line) {
+                        m = to_line;
+                    }
+                }
+            }
+            if !(body.lines > 0 || m > j) {
+                continue;
+            }
+            let page = Break {
+                from,
+                to,
+                notes: (j, m),
+                flex,
+                forced: !allowed,
+                overfull: !fits,
+            };
+            if !fits {
+                if self.fallback.is_none() && body.lines > 0 && flex == 0 {
+                    self.fallback = Some(page);
+                }
+                continue;
+            }
+            let mut cost = extra + if flex != 0 { body.flex_cost(flex) } else { 0.0 };
+            let used = main + layout.notes_height(j, m);
+            if end && m >= layout.note_lines.len() {
+                // The chapter's last page: not filled, but not a runt.
+                if from != (Pos { u: 0, t: 0, v: 0 }) && body.lines < RUNT {
+                    cost += 200.0 * (RUNT - body.lines) as f64;
+                }
+            } else {
+                let short = (block - used).max(0.0);
+                let rest = (short - body.stretch).max(0.0);
+                if rest > 0.0 {
+                    let lines = f64::from(rest / leading);
+                    cost += 100.0 + SHORT_LINE * lines * lines;
+                } else if body.stretch > 0.0 {
+                    let ratio = f64::from(short / body.stretch);
+                    cost += 100.0 * ratio * ratio * ratio;
+                }
+                if let Some(line) = last {
+                    cost += f64::from(line.penalty);
+                }
+            }
+            if !allowed {
+                cost += FORCED;
+            }
+            if m > 0 && m < layout.note_lines.len() && layout.note_start.binary_search(&m).is_err()
+            {
+                cost += NOTE_SPLIT;
+            }
+            if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+                best = Some((cost, page));
+            }
+        }
+        if let Some((cost, page)) = best {
+            self.best.push((self.cost + cost, page));
+        }
+    }
+}
+
+/// A link to an address over `rect` (x, y, width, height).
+fn uri_link(rect: [f32; 4], url: &str) -> Link {
+    Link {
+        x: rect[0],
+        y: rect[1],
+        width: rect[2],
+        height: rect[3],
+        target: Target::Uri(url.to_string()),
+    }
+}
+
+/// The warning for a break between `before` and `after`, which keep
+/// together.
+fn forced_warning(before: &Line, after: &Line) -> Diagnostic {
+    let (code, message) = match (before.role, after.role) {
+        (Role::Heading, _) => (
+            "page-keep",
+            "a heading ends a page: what follows it could not go on the same page",
+        ),
+        (Role::Text { first: true, .. }, _) => (
+            "page-orphan",
+            "a paragraph's first line is alone at the foot of a page: no other break was possible",
+        ),
+        (_, Role::Text { last: true, .. }) => (
+            "page-widow",
+            "a paragraph's last line is alone at the head of a page: no other break was possible",
+        ),
+        _ => (
+            "page-keep",
+            "a page breaks inside what should stay together (a table, a figure and its caption): it is taller than the page",
+        ),
+    };
+    let mut warning = Diagnostic::warning(code, message);
+    if let Some(origin) = before.origin.or(after.origin) {
+        warning = warning.at(origin);
+    }
+    warning
 }
 
 /// Records a way to reach `to`, if it is the best so far.
 fn relax(
-    reached: &mut std::collections::BTreeMap<(usize, usize), Reached>,
-    done: &std::collections::BTreeMap<(usize, usize), Reached>,
-    to: (usize, usize),
-    from: (usize, usize),
+    reached: &mut BTreeMap<(Pos, usize), Reached>,
+    done: &BTreeMap<(Pos, usize), Reached>,
+    to: (Pos, usize),
+    from: (Pos, usize),
     cost: f64,
     page: Break,
 ) {
     if done.contains_key(&to) {
         return;
     }
-    let better = reached.get(&to).is_none_or(|r| cost < r.cost);
-    if better {
+    if reached.get(&to).is_none_or(|r| cost < r.cost) {
         reached.insert(
             to,
             Reached {

@@ -157,8 +157,34 @@ pub fn set(
     spans: &[Span],
     setting: &Setting,
     shaper: &mut Shaper,
-    mut hyphenator: Option<&mut Hyphenator>,
+    hyphenator: Option<&mut Hyphenator>,
 ) -> Vec<SetLine> {
+    set_with_variants(spans, setting, shaper, hyphenator, false).0
+}
+
+/// Another setting of a paragraph, a line shorter or longer than its best.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// −1 for a line fewer, +1 for a line more.
+    pub looseness: i32,
+    /// The lines.
+    pub lines: Vec<SetLine>,
+    /// Its demerits over the best setting's (TeX's measure of how much
+    /// worse it is).
+    pub demerits: f64,
+}
+
+/// Sets a paragraph as [`set`] does and, when `variants` is asked for and
+/// its best setting is within tolerance, also a line shorter and a line
+/// longer (TeX's `\looseness` of −1 and +1), each only if it can be had
+/// within tolerance: what a page builder may choose to fill a page.
+pub fn set_with_variants(
+    spans: &[Span],
+    setting: &Setting,
+    shaper: &mut Shaper,
+    mut hyphenator: Option<&mut Hyphenator>,
+    variants: bool,
+) -> (Vec<SetLine>, Vec<Variant>) {
     let measure = setting.measure as f64;
     let mut built = build(spans, setting, shaper, hyphenator.as_deref_mut(), false);
     let mut breaking = linebreak::break_lines(&built.items, &|_| measure, &setting.params);
@@ -166,7 +192,42 @@ pub fn set(
         built = build(spans, setting, shaper, hyphenator, true);
         breaking = linebreak::break_lines(&built.items, &|_| measure, &setting.params);
     }
-    let lines = finish(&breaking, &built, setting, shaper);
+    let within =
+        |pass: linebreak::Pass| matches!(pass, linebreak::Pass::First | linebreak::Pass::Second);
+    let mut others = Vec::new();
+    if variants && within(breaking.pass) {
+        let count = breaking.lines.len() as i32;
+        for looseness in [-1, 1] {
+            if count + looseness < 1 {
+                continue;
+            }
+            let params = Params {
+                looseness,
+                ..setting.params.clone()
+            };
+            let other = linebreak::break_lines(&built.items, &|_| measure, &params);
+            if within(other.pass) && other.lines.len() as i32 == count + looseness {
+                others.push(Variant {
+                    looseness,
+                    lines: finish(&other, &built, setting, shaper),
+                    demerits: (other.demerits - breaking.demerits).max(0.0),
+                });
+            }
+        }
+    }
+    (set_breaking(breaking, &built, setting, shaper), others)
+}
+
+/// The lines of a paragraph's breaking, with the final-hyphen rule's last
+/// resort undone when it cost spaces over half an em.
+fn set_breaking(
+    breaking: linebreak::Breaking,
+    built: &Built,
+    setting: &Setting,
+    shaper: &mut Shaper,
+) -> Vec<SetLine> {
+    let measure = setting.measure as f64;
+    let lines = finish(&breaking, built, setting, shaper);
     // Keeping the tail of a hyphenated word off the last line is not worth
     // a line with spaces over half an em: then the best breaking within
     // tolerance stands, final hyphen and all.
@@ -188,7 +249,7 @@ pub fn set(
             within.pass,
             linebreak::Pass::First | linebreak::Pass::Second
         ) {
-            return finish(&within, &built, setting, shaper);
+            return finish(&within, built, setting, shaper);
         }
     }
     lines
