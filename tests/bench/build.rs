@@ -228,9 +228,11 @@ fn child(mode: &str, dir: &Path) {
                 authors: book.meta.authors.clone(),
                 language: book.meta.language.clone(),
                 description: book.meta.description.clone(),
+                keywords: book.meta.keywords.clone(),
                 timestamp: compiled.timestamp,
             };
-            let (pdf, sample) = measure(|| quire::pdf::export(&document, fonts, &book.images, &meta));
+            let (pdf, sample) =
+                measure(|| quire::pdf::export(&document, fonts, &book.images, &meta));
             report("pdf", sample);
             assert!(pdf.expect("the PDF").starts_with(b"%PDF-"));
             drop(document);
