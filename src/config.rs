@@ -60,6 +60,10 @@ pub struct BookConfig {
     pub rights: Option<String>,
     /// Default: none.
     pub description: Option<String>,
+    /// Subjects of the book, each a word or phrase (not blank): the PDF's
+    /// `/Keywords` and the EPUB's `dc:subject`s. Default: none.
+    #[serde(default, deserialize_with = "keywords")]
+    pub keywords: Vec<String>,
     /// Chapter files in reading order. Default: every `chapters/*.md`, by file name.
     pub chapters: Option<Vec<Spanned<String>>>,
 }
@@ -307,6 +311,18 @@ fn check_exception(text: &str) -> Result<(), String> {
     Err(format!("hyphenation exception `{text}` {problem}; {fix}"))
 }
 
+/// `keywords`: strings, none of them blank (an empty subject says nothing,
+/// and EPUB's `dc:subject` may not be empty).
+fn keywords<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    let keywords = Vec::<String>::deserialize(deserializer)?;
+    if keywords.iter().any(|k| k.trim().is_empty()) {
+        return Err(de::Error::custom(
+            "a keyword cannot be blank; write each subject as a word or phrase",
+        ));
+    }
+    Ok(keywords)
+}
+
 fn default_language() -> Spanned<LanguageTag> {
     Spanned::new(0..0, LanguageTag("en".into()))
 }
@@ -532,6 +548,7 @@ const KNOWN_KEYS: &[&str] = &[
     "date",
     "rights",
     "description",
+    "keywords",
     "chapters",
     "trim-size",
     "margins",
@@ -608,6 +625,7 @@ impl BookConfig {
             date: self.date.as_ref().map(|d| d.0.clone()),
             rights: self.rights.clone(),
             description: self.description.clone(),
+            keywords: self.keywords.clone(),
             slug: slugify(&self.title, "book"),
         }
     }
@@ -746,6 +764,27 @@ mod tests {
             };
             assert_eq!(&text[span.range()], format!("\"{entry}\""));
         }
+    }
+
+    #[test]
+    fn keywords_default_to_none_and_may_not_be_blank() {
+        assert!(
+            parse_ok("[book]\ntitle = \"A\"\n")
+                .book
+                .metadata()
+                .keywords
+                .is_empty()
+        );
+        let config = parse_ok("[book]\ntitle = \"A\"\nkeywords = [\"ships\", \"the sea\"]\n");
+        assert_eq!(config.book.metadata().keywords, ["ships", "the sea"]);
+        let text = "[book]\ntitle = \"A\"\nkeywords = [\"ships\", \" \"]\n";
+        let error = parse(text, FileId(0)).unwrap_err();
+        assert_eq!(error.code, "config-invalid");
+        assert!(error.message.contains("blank"), "{}", error.message);
+        let crate::diag::Location::Span(span) = error.location.unwrap() else {
+            panic!()
+        };
+        assert_eq!(&text[span.range()], "[\"ships\", \" \"]");
     }
 
     #[test]

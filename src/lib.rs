@@ -36,7 +36,8 @@
 //! - [`typeset`]: model → pages of positioned frames and the warnings of
 //!   the text: shaping (harfrust), hyphenation (Liang patterns), Knuth–Plass
 //!   line breaking with font expansion, blocks, and a first page builder.
-//! - [`pdf`]: frames → PDF bytes (krilla: subset fonts, ToUnicode, `/Lang`).
+//! - [`pdf`]: frames → PDF bytes (krilla: subset fonts, ToUnicode, links,
+//!   outline, page labels, `/Lang`, `/Keywords`).
 //! - [`date`]: calendar arithmetic for the dates the editions state.
 //! - [`epub`]: model → EPUB 3 bytes (XHTML through [`xml`], templates,
 //!   OPF/nav/NCX, deterministic zip). Never sees Markdown or the disk.
@@ -325,6 +326,7 @@ fn pdf_edition(
         authors: book.meta.authors.clone(),
         language: book.meta.language.clone(),
         description: book.meta.description.clone(),
+        keywords: book.meta.keywords.clone(),
         timestamp,
     };
     let bytes = pdf::export(&document, fonts, &book.images, &meta)?;

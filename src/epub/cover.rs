@@ -224,6 +224,7 @@ mod tests {
             date: None,
             rights: None,
             description: None,
+            keywords: Vec::new(),
             slug: "x".into(),
         };
         let svg = svg(&meta, &fonts);

@@ -122,6 +122,9 @@ pub fn opf(
     if let Some(description) = &meta.description {
         w.element("dc:description", description).newline();
     }
+    for keyword in &meta.keywords {
+        w.element("dc:subject", keyword).newline();
+    }
     w.start("meta")
         .attr("property", "dcterms:modified")
         .text(&modified.iso8601())

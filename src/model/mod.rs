@@ -53,6 +53,8 @@ pub struct Metadata {
     pub rights: Option<String>,
     /// A short description (blurb).
     pub description: Option<String>,
+    /// Subjects (keywords), in the order given; often none.
+    pub keywords: Vec<String>,
     /// The file-name stem of the editions (`<slug>.epub`, `<slug>.pdf`).
     pub slug: String,
 }

@@ -1,14 +1,22 @@
 //! Frames → PDF: the print edition's bytes.
 //!
-//! **In:** positioned pages ([`Page`]), the faces they use, the images of the
-//! book and the document's metadata. **Out:** a PDF with every font embedded
-//! and subset, with ToUnicode maps (and ActualText where glyphs and text do
-//! not map one to one, such as a hyphenated word), `/Lang`, and a creation
-//! date from `SOURCE_DATE_EPOCH` only. **Must not:** see the model or
-//! Markdown, or decide anything about layout.
+//! **In:** a frame [`Document`] (positioned pages, their links, the
+//! bookmarks and the page-number ranges), the faces it uses, the images of
+//! the book and the document's metadata. **Out:** a PDF with every font
+//! embedded and subset, with ToUnicode maps (and ActualText where glyphs and
+//! text do not map one to one, such as a hyphenated word); link annotations
+//! (to a place in the document or to a URI, with no border); the outline
+//! (bookmarks, nested, sections folded under their chapter); `/PageLabels`
+//! (the printed page numbers, roman or arabic) when there are ranges;
+//! `/Lang`, title, authors, `/Subject` (the description) and `/Keywords`;
+//! and a creation and modification date from `SOURCE_DATE_EPOCH` only.
+//! **Must not:** see the model or Markdown, decide anything about layout, or
+//! panic on a link or bookmark to a page the document does not have (it is
+//! left out).
 //!
 //! Written with `krilla`, which subsets TrueType and CFF faces itself and
-//! writes the same bytes for the same input.
+//! writes the same bytes for the same input. `nav` turns the navigation
+//! into krilla's terms.
 
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::metadata::{DateTime, Metadata};
@@ -20,6 +28,10 @@ use crate::fonts::FontSet;
 use crate::model::{ImageFile, ImageFormat};
 use crate::typeset::frame::{Document, Item, PlacedGlyph};
 
+mod nav;
+#[cfg(test)]
+mod tests;
+
 /// What the document says about itself.
 #[derive(Debug, Clone, Default)]
 pub struct PdfMeta {
@@ -29,14 +41,18 @@ pub struct PdfMeta {
     pub authors: Vec<String>,
     /// BCP 47 language tag.
     pub language: String,
-    /// A description, if any.
+    /// A description, if any: written as the PDF's `/Subject`.
     pub description: Option<String>,
-    /// The build time (`SOURCE_DATE_EPOCH`): the creation date; none means
-    /// no date at all.
+    /// Keywords, written as `/Keywords` joined by `, ` (no entry when
+    /// there are none).
+    pub keywords: Vec<String>,
+    /// The build time (`SOURCE_DATE_EPOCH`): the creation date, and the
+    /// modification date (the same); none means no date at all.
     pub timestamp: Option<i64>,
 }
 
-/// Writes the pages as a PDF.
+/// Writes the document as a PDF: its pages, their links, the outline and
+/// the page labels, and `meta`.
 pub fn export(
     document: &Document,
     fonts: &FontSet,
@@ -46,8 +62,10 @@ pub fn export(
     let mut pdf = krilla::Document::new();
     let mut loaded: Vec<Option<Option<Font>>> = vec![None; fonts.faces.len()];
     let mut pictures: Vec<Option<Option<krilla::image::Image>>> = vec![None; images.len()];
+    let count = document.pages.len();
+    let mut labels = nav::page_labels(&document.labels, count).map(Vec::into_iter);
     for page in &document.pages {
-        let settings = PageSettings::from_wh(page.width, page.height).ok_or_else(|| {
+        let mut settings = PageSettings::from_wh(page.width, page.height).ok_or_else(|| {
             Diagnostic::error(
                 "pdf-failed",
                 format!(
@@ -56,7 +74,13 @@ pub fn export(
                 ),
             )
         })?;
+        if let Some(label) = labels.as_mut().and_then(Iterator::next) {
+            settings = settings.with_page_label(label);
+        }
         let mut pdf_page = pdf.start_page_with(settings);
+        for annotation in nav::annotations(page, count) {
+            pdf_page.add_annotation(annotation);
+        }
         let mut surface = pdf_page.surface();
         for positioned in &page.items {
             match &positioned.item {
@@ -133,6 +157,7 @@ pub fn export(
         surface.finish();
         pdf_page.finish();
     }
+    pdf.set_outline(nav::outline(&document.outline, count));
     let mut metadata = Metadata::new()
         .title(meta.title.clone())
         .authors(meta.authors.clone())
@@ -141,6 +166,8 @@ pub fn export(
     if let Some(description) = &meta.description {
         metadata = metadata.description(description.clone());
     }
+    // krilla writes none for an empty list.
+    metadata = metadata.keywords(meta.keywords.clone());
     if let Some(timestamp) = meta.timestamp {
         let civil = crate::date::Civil::from_timestamp(timestamp);
         metadata = metadata.creation_date(
@@ -210,54 +237,5 @@ impl krilla::text::Glyph for KrillaGlyph<'_> {
 
     fn location(&self) -> Option<krilla::surface::Location> {
         None
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::typeset::frame::{Page, Positioned};
-
-    #[test]
-    fn writes_a_page_with_text_the_same_every_time() {
-        let fonts = FontSet::embedded();
-        let body = fonts
-            .faces
-            .iter()
-            .position(|f| &*f.family == "Libertinus Serif")
-            .unwrap();
-        let mut shaper = crate::typeset::shape::Shaper::new(&fonts);
-        let shaped = shaper.shape("Hello", body, 12.0, None, Default::default());
-        let run = shaped.to_run("Hello");
-        let page = Page {
-            width: 432.0,
-            height: 648.0,
-            items: vec![Positioned {
-                x: 72.0,
-                y: 72.0,
-                item: Item::Text(run),
-            }],
-            links: Vec::new(),
-        };
-        let document = Document {
-            pages: vec![page],
-            ..Document::default()
-        };
-        let meta = PdfMeta {
-            title: "T".into(),
-            language: "en".into(),
-            timestamp: Some(0),
-            ..PdfMeta::default()
-        };
-        let first = export(&document, &fonts, &[], &meta).unwrap();
-        let second = export(&document, &fonts, &[], &meta).unwrap();
-        assert!(first.starts_with(b"%PDF-"));
-        assert_eq!(first, second);
-        let text = String::from_utf8_lossy(&first);
-        assert!(text.contains("/Lang"), "the language is declared");
-        assert!(
-            text.contains("FontFile3") || text.contains("FontFile2"),
-            "the font is embedded"
-        );
     }
 }

@@ -229,6 +229,7 @@ fn child(mode: &str, dir: &Path) {
                 authors: book.meta.authors.clone(),
                 language: book.meta.language.clone(),
                 description: book.meta.description.clone(),
+                keywords: book.meta.keywords.clone(),
                 timestamp: compiled.timestamp,
             };
             let (pdf, sample) =
