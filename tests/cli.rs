@@ -606,7 +606,7 @@ fn human_format_shows_did_you_mean_hints() {
     assert_eq!(
         lines(&run.stderr),
         [
-            "error[config-unknown-key]: unknown field `autors`, expected one of `title`, `subtitle`, `authors`, `language`, `identifier`, `publisher`, `date`, `rights`, `description`, `chapters`",
+            "error[config-unknown-key]: unknown field `autors`, expected one of `title`, `subtitle`, `authors`, `language`, `identifier`, `publisher`, `date`, `rights`, `description`, `keywords`, `chapters`",
             " --> book.toml:3:1",
             "  |",
             "3 | autors = [\"A\"]",
