@@ -256,35 +256,39 @@ fn check(set: &Typeset, book: &quire::model::Book, style: &Style, what: &str) ->
         );
     }
 
-    // Short pages: a full page's last line sits on the text block's foot.
-    figures.short_pages = report
-        .pages
-        .iter()
-        .enumerate()
-        .filter(|(index, page)| {
-            matches!(page.kind, PageKind::Chapter { .. })
-                && report
-                    .pages
-                    .get(index + 1)
-                    .is_some_and(|next| next.chapter == page.chapter)
-                && page.info.notes.is_empty()
-                && page.info.continued.is_none()
-        })
-        .filter(|(index, _)| {
-            let style_foot = style.top + style.block_height;
-            let lowest = pages[*index]
-                .items
-                .iter()
-                .filter(|item| item.y < style_foot + 1.0)
-                .map(|item| item.y)
-                .fold(0.0f32, f32::max);
-            let short = style_foot - lowest;
-            if short > 1.0 {
-                println!("{what}: page {} is {short:.1} pt short", index + 1);
+    // Short pages: room for another line between the body and the foot
+    // (or the notes), on a page that is not its chapter's last.
+    let leading = style.size * style.leading_ratio;
+    for (index, page) in report.pages.iter().enumerate() {
+        let chapter_goes_on = report
+            .pages
+            .get(index + 1)
+            .is_some_and(|next| next.chapter.is_some() && next.chapter == page.chapter);
+        if matches!(page.kind, PageKind::Chapter { .. }) && chapter_goes_on {
+            if page.info.room > leading - 0.01 {
+                figures.short_pages += 1;
+                println!("{what}: page {} is {:.1} pt short", index + 1, page.info.room);
             }
-            short > style.size * style.leading_ratio * 0.5
-        })
-        .count();
+            // What the frames show agrees: without notes, the lowest body
+            // line is that far above the foot.
+            if page.info.notes.is_empty() && page.info.continued.is_none() {
+                let foot = style.top + style.block_height;
+                let lowest = pages[index]
+                    .items
+                    .iter()
+                    .filter(|item| item.y < foot + 1.0)
+                    .map(|item| item.y)
+                    .fold(0.0f32, f32::max);
+                assert!(
+                    (foot - lowest - page.info.room).abs() < 0.5,
+                    "{what}: page {}: room {} but the lowest line is {} above the foot",
+                    index + 1,
+                    page.info.room,
+                    foot - lowest
+                );
+            }
+        }
+    }
     println!("{what}: {figures:?}");
     figures
 }

@@ -70,7 +70,7 @@ pub struct ChapterPages {
     /// `page-keep`, `page-overfull`.
     pub diagnostics: Vec<Diagnostic>,
     /// How many pages (not the chapter's last) fall short of the text
-    /// block by half a line or more.
+    /// block by a line or more: room another line of the body could take.
     pub short: usize,
 }
 
@@ -91,6 +91,9 @@ pub struct PageInfo {
     pub notes: Vec<usize>,
     /// The note whose rest is continued at the top of its notes.
     pub continued: Option<usize>,
+    /// The space left between the body and the foot of the text block (or
+    /// the notes), in points, after the spaces between blocks stretched.
+    pub room: f32,
 }
 
 /// The skip between the body and the first note's baseline, besides that
@@ -538,7 +541,8 @@ impl<'a> Layout<'a> {
             } else {
                 (room / stretch).clamp(0.0, 1.0)
             };
-            if !last_page && room - stretch * fill > leading * 0.5 {
+            info.room = (room - stretch * fill).max(0.0);
+            if !last_page && info.room > leading - 0.01 {
                 out.short += 1;
             }
             let mut y = 0.0;
