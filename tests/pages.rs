@@ -36,6 +36,9 @@ struct Figures {
     orphans: usize,
     headings_at_foot: usize,
     short_pages: usize,
+    /// Pages without notes (not a chapter's last) whose body stops more
+    /// than a point above the foot.
+    ragged_pages: usize,
 }
 
 /// Typesets the book in `dir` (relative to the repository, or absolute).
@@ -265,9 +268,22 @@ fn check(set: &Typeset, book: &quire::model::Book, style: &Style, what: &str) ->
             .get(index + 1)
             .is_some_and(|next| next.chapter.is_some() && next.chapter == page.chapter);
         if matches!(page.kind, PageKind::Chapter { .. }) && chapter_goes_on {
+            let notes = !page.info.notes.is_empty() || page.info.continued.is_some();
+            if page.info.room > 1.0 && !notes {
+                figures.ragged_pages += 1;
+                println!(
+                    "{what}: page {} stops {:.1} pt above the foot",
+                    index + 1,
+                    page.info.room
+                );
+            }
             if page.info.room > leading - 0.01 {
                 figures.short_pages += 1;
-                println!("{what}: page {} is {:.1} pt short", index + 1, page.info.room);
+                println!(
+                    "{what}: page {} is {:.1} pt short",
+                    index + 1,
+                    page.info.room
+                );
             }
             // What the frames show agrees: without notes, the lowest body
             // line is that far above the foot.

@@ -288,6 +288,10 @@ struct Context {
     justify: bool,
     hyphenate: bool,
     italic: bool,
+    /// Lines on the body's baseline grid (its leading, whatever the size:
+    /// quotes, lists), else on their own size's leading (headings, notes,
+    /// code, captions).
+    grid: bool,
 }
 
 impl Context {
@@ -317,7 +321,7 @@ impl Writer<'_, '_> {
     fn chapter(&mut self) {
         let style = self.style;
         // The drop: the title stands a third of the way down its page.
-        self.flow.push(Flow::Space(style.size * 6.0));
+        self.space(style.size * 6.0);
         let title = match &self.chapter.heading {
             Some(heading) => heading.content.clone(),
             None => vec![Inline {
@@ -333,11 +337,17 @@ impl Writer<'_, '_> {
             justify: false,
             hyphenate: false,
             italic: false,
+            grid: false,
         };
         let at = self.flow.len();
         self.paragraph(&title, context, true, true);
         self.heading_lines(at, 1, self.chapter.title.clone());
-        self.flow.push(Flow::Space(style.size * 3.0));
+        // At least three ems below the title, rounded up so the text
+        // starts on the body's baseline grid.
+        let drop = style.size * 6.0;
+        let title_height = self.height_since(at);
+        let after = self.to_grid(drop + title_height + style.size * 3.0) - drop - title_height;
+        self.space(after);
         let body = Context {
             size: style.size,
             left: 0.0,
@@ -346,10 +356,43 @@ impl Writer<'_, '_> {
             justify: true,
             hyphenate: true,
             italic: false,
+            grid: true,
         };
         let blocks = &self.chapter.blocks;
         self.blocks(blocks, body);
         self.keep_after_heading(at);
+    }
+
+    /// Adds vertical space; next to space already there, the larger of the
+    /// two stands (LaTeX's `\addvspace`): a quote opening a quote, or a
+    /// heading after a list, is not spaced twice.
+    fn space(&mut self, space: f32) {
+        match self.flow.last_mut() {
+            Some(Flow::Space(last)) => *last = last.max(space),
+            _ => self.flow.push(Flow::Space(space)),
+        }
+    }
+
+    /// The body's leading: the grid its lines are on.
+    fn line_height(&self) -> f32 {
+        self.style.size * self.style.leading_ratio
+    }
+
+    /// `height` rounded up to whole lines of the body.
+    fn to_grid(&self, height: f32) -> f32 {
+        let line = self.line_height();
+        (height / line - 0.001).ceil() * line
+    }
+
+    /// The height of the lines and spaces added since `at`.
+    fn height_since(&self, at: usize) -> f32 {
+        self.flow[at..]
+            .iter()
+            .map(|element| match element {
+                Flow::Line(line) => line.height,
+                Flow::Space(space) => *space,
+            })
+            .sum()
     }
 
     /// Makes the lines from `at` on a heading's: kept with what follows,
@@ -401,6 +444,7 @@ impl Writer<'_, '_> {
             justify: true,
             hyphenate: true,
             italic: false,
+            grid: false,
         };
         let chapter = self.chapter;
         let mut notes = Vec::with_capacity(chapter.footnotes.len());
@@ -502,13 +546,18 @@ impl Writer<'_, '_> {
                     *after_break = false;
                 }
                 BlockKind::Heading(heading) => {
-                    self.flow.push(Flow::Space(style.size * 1.2));
+                    // The space above is set once the heading's height is
+                    // known: a line at least, and as much more as puts
+                    // the text after it back on the grid.
+                    self.space(0.0);
+                    let space_at = self.flow.len() - 1;
                     let heading_context = Context {
                         size: style.size * 1.15,
                         indent_first: false,
                         justify: false,
                         hyphenate: false,
                         italic: true,
+                        grid: false,
                         ..context
                     };
                     let at = self.flow.len();
@@ -518,22 +567,29 @@ impl Writer<'_, '_> {
                         heading.level,
                         crate::model::plain_text(&heading.content),
                     );
-                    self.flow.push(Flow::Space(style.size * 0.4));
+                    let (line, height) = (self.line_height(), self.height_since(at));
+                    let after = line * 0.5;
+                    let before = self.to_grid(line + height + after) - height - after;
+                    if let Flow::Space(space) = &mut self.flow[space_at] {
+                        *space = space.max(before);
+                    }
+                    self.space(after);
                     *after_break = true;
                     return Some(at);
                 }
                 BlockKind::Quote(inner) => {
-                    self.flow.push(Flow::Space(style.size * 0.5));
+                    // Half a line above and below: a quote keeps the grid.
+                    self.space(self.line_height() * 0.5);
                     let quote = Context {
                         size: context.size * 0.95,
                         ..context.indented(style.size * 1.5, style.size * 1.5, style)
                     };
                     self.blocks(inner, quote);
-                    self.flow.push(Flow::Space(style.size * 0.5));
+                    self.space(self.line_height() * 0.5);
                     *after_break = true;
                 }
                 BlockKind::List(list) => {
-                    self.flow.push(Flow::Space(style.size * 0.3));
+                    self.space(self.line_height() * 0.25);
                     let hang = style.size * 1.5;
                     for (n, item) in list.items.iter().enumerate() {
                         let marker = match (list.start, item.task) {
@@ -550,7 +606,7 @@ impl Writer<'_, '_> {
                         self.blocks(&item.blocks, inner);
                         self.marker(first_line, &marker, inner);
                     }
-                    self.flow.push(Flow::Space(style.size * 0.3));
+                    self.space(self.line_height() * 0.25);
                     *after_break = true;
                 }
                 BlockKind::Code(code) => {
@@ -558,7 +614,9 @@ impl Writer<'_, '_> {
                     *after_break = true;
                 }
                 BlockKind::Rule => {
-                    self.flow.push(Flow::Space(style.size));
+                    // Two lines in all, the rule in the middle.
+                    let space = self.line_height() - style.size * 0.25;
+                    self.space(space);
                     let width = context.measure / 4.0;
                     self.flow.push(Flow::Line(Line::new(
                         style.size * 0.5,
@@ -568,7 +626,7 @@ impl Writer<'_, '_> {
                             item: FrameItem::Rule { width, height: 0.4 },
                         }],
                     )));
-                    self.flow.push(Flow::Space(style.size));
+                    self.space(space);
                     *after_break = true;
                 }
                 BlockKind::Table(table) => {
@@ -576,9 +634,9 @@ impl Writer<'_, '_> {
                     *after_break = true;
                 }
                 BlockKind::Image(image) => {
-                    self.flow.push(Flow::Space(style.size * 0.5));
+                    self.space(self.line_height() * 0.5);
                     self.figure(image, context);
-                    self.flow.push(Flow::Space(style.size * 0.5));
+                    self.space(self.line_height() * 0.5);
                     *after_break = true;
                 }
                 BlockKind::Html(raw) => {
@@ -702,6 +760,7 @@ impl Writer<'_, '_> {
                     italic: true,
                     indent_first: false,
                     justify: false,
+                    grid: false,
                     ..context
                 },
                 false,
@@ -812,8 +871,13 @@ impl Writer<'_, '_> {
             // No orphans and no widows: a paragraph's first line stays
             // with its second, its last but one with its last.
             let keep = keep || (count > 1 && (n == 0 || n + 2 == count));
+            let size = if context.grid {
+                style.size
+            } else {
+                context.size
+            };
             out.push(Line {
-                height: context.size * style.leading_ratio,
+                height: size * style.leading_ratio,
                 items,
                 keep_with_next: keep,
                 // TeX's \brokenpenalty: a page had better not end with a

@@ -47,7 +47,7 @@ use crate::diag::Diagnostic;
 
 /// How far a space between blocks may stretch to fill a page, as a
 /// fraction of itself.
-pub const STRETCH: f32 = 0.6;
+pub const STRETCH: f32 = 1.0;
 /// The cost of a page a line short of the text block (rising with the
 /// square of the shortfall).
 pub const SHORT_LINE: f64 = 2000.0;

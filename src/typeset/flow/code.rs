@@ -31,15 +31,15 @@ impl Writer<'_, '_> {
     /// Sets a code block: its lines in the mono face, spaced like text,
     /// with half a line above and below.
     pub(super) fn code(&mut self, code: &CodeBlock, context: Context) {
-        let style = self.style;
         let code_context = Context {
             size: context.size * CODE_SIZE,
             indent_first: false,
             justify: false,
             hyphenate: false,
+            grid: false,
             ..context
         };
-        self.flow.push(Flow::Space(style.size * 0.5));
+        self.space(self.line_height() * 0.5);
         let start = self.flow.len();
         let text = code.text.strip_suffix('\n').unwrap_or(&code.text);
         for line in text.split('\n') {
@@ -58,7 +58,7 @@ impl Writer<'_, '_> {
                 line.keep_with_next |= count > 1 && (n == 0 || n + 2 == count);
             }
         }
-        self.flow.push(Flow::Space(style.size * 0.5));
+        self.space(self.line_height() * 0.5);
     }
 
     /// Sets one source line, wrapped to the measure when too wide.

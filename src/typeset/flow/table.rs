@@ -74,6 +74,7 @@ impl Writer<'_, '_> {
             indent_first: false,
             justify: false,
             hyphenate: true,
+            grid: false,
             ..context
         };
         let row = |writer: &mut Self, cells: &[Vec<Inline>], bold: bool| -> Vec<Cell> {
@@ -129,7 +130,7 @@ impl Writer<'_, '_> {
             }));
         };
 
-        self.flow.push(Flow::Space(em * 0.5));
+        self.space(self.line_height() * 0.5);
         let start = self.flow.len();
         rule(self, below, HEAVY_RULE * em);
         let mut after_rule = HEAVY_RULE * em + BELOW_RULE * em + above;
@@ -176,7 +177,7 @@ impl Writer<'_, '_> {
                 line.origin = self.origin;
             }
         }
-        self.flow.push(Flow::Space(em * 0.5));
+        self.space(self.line_height() * 0.5);
     }
 
     /// A cell's spans (bold for the header) and extent.
