@@ -123,8 +123,9 @@ pub enum HeadText {
     Book,
     /// The chapter's title.
     Chapter,
-    /// The title of the section the page is in (the last `##` heading
-    /// started on or before it), else the chapter's.
+    /// The title of the section in effect at the top of the page (the
+    /// last `##` heading begun before it), else of the first begun on it,
+    /// else the chapter's.
     Section,
     /// Nothing.
     None,

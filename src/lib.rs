@@ -7,7 +7,7 @@
 //!       ──markdown──> model::Book (metadata, chapters, blocks, inlines, footnotes, sources)
 //!       ──assets──> model::Book with its images read and identified
 //!       ──epub──> book.epub
-//!       ──typeset──> frames ──pdf──> book.pdf   (page furniture: issue 5)
+//!       ──typeset──> frames ──pdf──> book.pdf
 //! ```
 //!
 //! [`compile`] runs the stages up to the model, one call each; [`render`]
@@ -33,9 +33,13 @@
 //! - [`assets`]: finds, reads and identifies the images the chapters and the
 //!   cover name (format from the bytes, pixel size from the header).
 //! - [`model`]: the semantic book, defined once.
-//! - [`typeset`]: model → pages of positioned frames and the warnings of
-//!   the text: shaping (harfrust), hyphenation (Liang patterns), Knuth–Plass
-//!   line breaking with font expansion, blocks, and a first page builder.
+//! - [`typeset`]: model → a document of positioned frames (pages, links,
+//!   bookmarks, page labels) and the warnings of the text: shaping
+//!   (harfrust), hyphenation (Liang patterns), Knuth–Plass line breaking
+//!   with font expansion, blocks (`flow`), a page builder that breaks each
+//!   chapter by cost with notes at the foot of their call's page (`pages`),
+//!   and the book's assembly: front matter, contents, recto openings,
+//!   running heads, folios (`book`).
 //! - [`pdf`]: frames → PDF bytes (krilla: subset fonts, ToUnicode, links,
 //!   outline, page labels, `/Lang`, `/Keywords`).
 //! - [`date`]: calendar arithmetic for the dates the editions state.

@@ -414,3 +414,88 @@ fn hard_cases() {
     assert!(pages[0].info.calls.contains(&0) && pages[0].info.notes.contains(&0));
     assert_eq!(pages[1].info.continued, Some(0));
 }
+
+/// `[pdf] folios = "head"` and `[pdf.running-heads]`: folios at the outer
+/// end of the head line (at the foot on an opening), the section's title on
+/// versos, nothing on rectos.
+#[test]
+fn folios_at_the_head_and_section_heads() {
+    let dir = common::temp();
+    common::write(
+        dir.path(),
+        "book.toml",
+        "[book]\ntitle = \"Heads\"\nauthors = [\"A. Tester\"]\nchapters = [\"a.md\"]\n\n\
+         [pdf]\nfolios = \"head\"\n\n[pdf.running-heads]\nverso = \"section\"\nrecto = \"none\"\n",
+    );
+    let mut chapter = String::from("# The Chapter\n\n");
+    for section in ["First Part", "Second Part"] {
+        chapter.push_str(&format!("## {section}\n\n"));
+        for n in 0..40 {
+            chapter.push_str(&format!(
+                "Paragraph {n} of {section}: {}\n\n",
+                "words ".repeat(40)
+            ));
+        }
+    }
+    common::write(dir.path(), "a.md", chapter);
+    let (set, _, style) = typeset(dir.path());
+    let report = &set.report;
+    let mut section: Option<String> = None;
+    let mut heads = 0;
+    for (index, page) in report.pages.iter().enumerate() {
+        let PageKind::Chapter { opening } = page.kind else {
+            continue;
+        };
+        let recto = index % 2 == 0;
+        // The section in effect at the page's top.
+        let at_top = section.clone();
+        for (heading, _) in &page.info.headings {
+            if heading.level == 2 {
+                section = Some(heading.title.clone());
+            }
+        }
+        let expected = if opening || recto {
+            None
+        } else {
+            at_top.or_else(|| section.clone())
+        };
+        assert_eq!(page.head, expected, "page {}", index + 1);
+        heads += usize::from(page.head.is_some());
+        // The folio's run: above the block, or below it on the opening.
+        let folio = page.folio.as_deref().expect("a folio");
+        let runs: Vec<(f32, f32, f32)> = set.document.pages[index]
+            .items
+            .iter()
+            .filter_map(|item| match &item.item {
+                quire::typeset::frame::Item::Text(run) if run.text == folio => {
+                    Some((item.x, item.y, run.width()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(runs.len(), 1, "page {}: one folio", index + 1);
+        let (x, y, width) = runs[0];
+        if opening {
+            assert!(
+                y > style.top + style.block_height,
+                "the opening's folio is at the foot"
+            );
+        } else {
+            assert!(
+                y < style.top,
+                "page {}: the folio is at the head",
+                index + 1
+            );
+            let left = if recto { style.inner } else { style.outer };
+            if recto {
+                assert!(
+                    (x + width - (left + style.measure)).abs() < 0.01,
+                    "flush right"
+                );
+            } else {
+                assert!((x - left).abs() < 0.01, "flush left");
+            }
+        }
+    }
+    assert!(heads >= 2, "versos have heads");
+}
