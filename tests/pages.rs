@@ -499,3 +499,64 @@ fn folios_at_the_head_and_section_heads() {
     }
     assert!(heads >= 2, "versos have heads");
 }
+
+/// What cannot be broken well still gives pages, every line of it, with a
+/// warning at the source: sixty headings in a row, a table row taller than a
+/// page, a note with a long code block, a paragraph of some 250 lines.
+#[test]
+fn hostile_pages() {
+    let dir = common::temp();
+    common::write(
+        dir.path(),
+        "book.toml",
+        "[book]\ntitle = \"Hostile\"\nauthors = [\"A. Tester\"]\nchapters = [\"a.md\"]\n",
+    );
+    let mut chapter = String::from("# Hostile\n\n");
+    for n in 0..60 {
+        chapter.push_str(&format!("## Heading {n}\n\n"));
+    }
+    chapter.push_str(&format!(
+        "| A | B |\n|---|---|\n| {} | b |\n\nA call.[^code]\n\n",
+        "cell ".repeat(3000)
+    ));
+    chapter.push_str(&format!(
+        "{}\n\n",
+        "Long paragraph text here. ".repeat(3_000)
+    ));
+    chapter.push_str(&format!(
+        "[^code]: A note with code:\n\n    {}\n",
+        (0..300)
+            .map(|n| format!("line {n}"))
+            .collect::<Vec<_>>()
+            .join("\n    ")
+    ));
+    common::write(dir.path(), "a.md", chapter);
+    let (set, book, _) = typeset(dir.path());
+    let report = &set.report;
+    // Every heading is on a page, the note starts on its call's page.
+    let headings: usize = report
+        .pages
+        .iter()
+        .map(|p| p.info.headings.iter().filter(|(h, _)| h.level == 2).count())
+        .sum();
+    assert_eq!(headings, 60);
+    let calls: Vec<usize> = (0..report.pages.len())
+        .filter(|&p| report.pages[p].info.calls.contains(&0))
+        .collect();
+    let starts: Vec<usize> = (0..report.pages.len())
+        .filter(|&p| report.pages[p].info.notes.contains(&0))
+        .collect();
+    assert_eq!(calls, starts, "the note starts on its call's page");
+    assert_eq!(book.chapters[0].footnotes.len(), 1);
+    // The heading chain and the tall row had to be broken: said so.
+    let codes: Vec<&str> = set.diagnostics.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"page-keep"), "{codes:?}");
+    assert!(
+        set.diagnostics
+            .iter()
+            .filter(|d| d.code.starts_with("page-"))
+            .all(|d| d.location.is_some()),
+        "page warnings point at the source"
+    );
+    assert!(report.pages.len() > 20, "{} pages", report.pages.len());
+}

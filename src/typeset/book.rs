@@ -19,7 +19,6 @@
 
 use std::sync::Arc;
 
-use super::flow::Role;
 use super::frame::{
     Bookmark, Document, Item, LabelRange, Link, Numbering, Page, Positioned, Target,
 };
@@ -815,10 +814,4 @@ impl Setter<'_, '_> {
 /// A set line's width.
 fn width(line: &SetLine) -> f32 {
     line.runs.last().map_or(0.0, |(x, run)| x + run.width())
-}
-
-/// Whether a page's last body line is a heading (for tests: a heading must
-/// never end a page).
-pub fn ends_with_heading(info: &PageInfo) -> bool {
-    info.last == Some(Role::Heading)
 }

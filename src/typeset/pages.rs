@@ -177,6 +177,8 @@ struct Layout<'a> {
     /// Where each queued note's lines start in `note_lines` (one more
     /// entry: the end).
     note_start: Vec<usize>,
+    /// The height of the note lines before each (one more entry: all).
+    note_heights: Vec<f32>,
     /// The chapter's link addresses.
     links: Vec<String>,
 }
@@ -263,6 +265,13 @@ impl<'a> Layout<'a> {
             note_lines.extend(notes[n].take().unwrap_or_default());
         }
         note_start.push(note_lines.len());
+        let mut note_heights = Vec::with_capacity(note_lines.len() + 1);
+        let mut height = 0.0;
+        note_heights.push(height);
+        for line in &note_lines {
+            height += line.height;
+            note_heights.push(height);
+        }
         Layout {
             style,
             units,
@@ -270,6 +279,7 @@ impl<'a> Layout<'a> {
             queue,
             note_lines,
             note_start,
+            note_heights,
             links: flow.links,
         }
     }
@@ -352,8 +362,7 @@ impl<'a> Layout<'a> {
     /// none).
     fn notes_height(&self, j: usize, m: usize) -> f32 {
         if m > j {
-            self.style.size * NOTE_SKIP
-                + self.note_lines[j..m].iter().map(|l| l.height).sum::<f32>()
+            self.style.size * NOTE_SKIP + (self.note_heights[m] - self.note_heights[j])
         } else {
             0.0
         }
@@ -402,14 +411,20 @@ impl<'a> Layout<'a> {
             }
             if !found {
                 // Nothing fits: the least that moves on, past the page's
-                // foot.
+                // foot: a line of the body, or at the chapter's end a line
+                // of the notes.
+                let at_end = pos == self.end();
                 let page = search.fallback.unwrap_or(Break {
                     from: pos,
-                    to: self.normal(Pos {
-                        t: pos.t + 1,
-                        ..pos
-                    }),
-                    notes: (j, j),
+                    to: if at_end {
+                        pos
+                    } else {
+                        self.normal(Pos {
+                            t: pos.t + 1,
+                            ..pos
+                        })
+                    },
+                    notes: (j, if at_end { j + 1 } else { j }),
                     flex: 0,
                     forced: false,
                     overfull: true,
@@ -789,6 +804,10 @@ impl Body {
     }
 }
 
+/// The most states kept for one place in the body (with notes placed to
+/// different lines).
+const BEAM: usize = 4;
+
 /// The cost of setting a paragraph a line longer or shorter than its best,
 /// besides a hundredth of the demerits that adds.
 pub const VARIANT: f64 = 150.0;
@@ -1010,7 +1029,36 @@ fn relax(
     if done.contains_key(&to) {
         return;
     }
-    if reached.get(&to).is_none_or(|r| cost < r.cost) {
+    if let Some(known) = reached.get(&to) {
+        if cost >= known.cost {
+            return;
+        }
+    } else {
+        // A place in the body with notes placed up to different lines is
+        // a state of its own; a long note carried over many pages could
+        // make hundreds of them per place. Only the cheapest few are
+        // kept (a beam), which leaves the common case, one or two per
+        // place, exact.
+        let (pos, _) = to;
+        let same = reached.range((pos, 0)..=(pos, usize::MAX));
+        let mut count = 0;
+        let mut worst: Option<((Pos, usize), f64)> = None;
+        for (key, other) in same {
+            count += 1;
+            if worst.is_none_or(|(_, c)| other.cost > c) {
+                worst = Some((*key, other.cost));
+            }
+        }
+        if count >= BEAM {
+            match worst {
+                Some((key, worst)) if cost < worst => {
+                    reached.remove(&key);
+                }
+                _ => return,
+            }
+        }
+    }
+    {
         reached.insert(
             to,
             Reached {
