@@ -331,7 +331,10 @@ fn pdf_edition(
         language: book.meta.language.clone(),
         description: book.meta.description.clone(),
         keywords: book.meta.keywords.clone(),
-        timestamp,
+        // The build's time, else the book's date (midnight UTC), else none:
+        // never the clock.
+        timestamp: timestamp
+            .or_else(|| book.meta.date.as_deref().and_then(date::Civil::parse_date)),
     };
     let bytes = pdf::export(&document, fonts, &book.images, &meta)?;
     Ok(Made {

@@ -903,3 +903,42 @@ fn a_book_font_sets_the_body_text() {
     assert!(has("+DejaVuSansMono"), "the book's font is embedded");
     assert!(!has("LibertinusSerif"), "the default body face is not used");
 }
+
+/// The PDF's creation and modification dates are `SOURCE_DATE_EPOCH`'s,
+/// else the book's date (at midnight UTC), and never the clock.
+#[test]
+fn pdf_dates_come_from_source_date_epoch_or_the_book() {
+    let temp = temp();
+    write(
+        temp.path(),
+        "book.toml",
+        "[book]\ntitle = \"Dated\"\ndate = \"2020-09-30\"\n",
+    );
+    write(temp.path(), "chapters/01.md", "# One\n\nText.\n");
+    let pdf = |epoch: Option<&str>| -> String {
+        let out = temp.path().join("out");
+        let mut command = quire();
+        if let Some(epoch) = epoch {
+            command.env("SOURCE_DATE_EPOCH", epoch);
+        }
+        let run = run(command
+            .args(["build", "--format", "pdf", "--out"])
+            .arg(&out)
+            .arg(temp.path()));
+        assert_eq!(run.code, 0, "{run:?}");
+        let bytes = std::fs::read(out.join("dated.pdf")).expect("the PDF");
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    let from_epoch = pdf(Some("1735787045"));
+    assert!(
+        from_epoch.contains("/CreationDate(D:20250102030405"),
+        "the build's time"
+    );
+    assert!(from_epoch.contains("/ModDate(D:20250102030405"));
+    let from_book = pdf(None);
+    assert!(
+        from_book.contains("/CreationDate(D:20200930000000"),
+        "the book's date"
+    );
+    assert!(from_book.contains("/ModDate(D:20200930000000"));
+}

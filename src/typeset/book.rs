@@ -17,8 +17,6 @@
 //! running twice). The front matter has an even number of pages, so the
 //! first chapter opens on a recto.
 
-use std::sync::Arc;
-
 use super::frame::{
     Bookmark, Document, Item, LabelRange, Link, Numbering, Page, Positioned, Target,
 };
@@ -387,17 +385,13 @@ impl Setter<'_, '_> {
                 ..SpanStyle::default()
             },
         }];
-        let setting = Setting {
+        let setting = Setting::ragged(
             size,
             measure,
-            indent: 0.0,
-            justify: false,
-            expansion: 0.0,
-            fallbacks: &style.faces.fallbacks,
-            language: None::<Arc<str>>,
-            params: style.params.clone(),
-            emergency: true,
-        };
+            &style.faces.fallbacks,
+            None,
+            style.params.clone(),
+        );
         paragraph::set(&spans, &setting, self.shaper, None)
     }
 

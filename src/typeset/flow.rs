@@ -295,6 +295,21 @@ struct Context {
 }
 
 impl Context {
+    /// Text of `size` on the text block's full measure, ragged, not
+    /// hyphenated, upright, off the grid: what each kind of block adjusts.
+    fn new(size: f32, style: &Style) -> Context {
+        Context {
+            size,
+            left: 0.0,
+            measure: style.measure,
+            indent_first: false,
+            justify: false,
+            hyphenate: false,
+            italic: false,
+            grid: false,
+        }
+    }
+
     /// The context indented by `left` and `right`, unless that would leave
     /// less than a third of the text block's measure: deeper nesting then
     /// keeps the measure it has (a quote in a quote in a list… still sets).
@@ -329,16 +344,7 @@ impl Writer<'_, '_> {
                 span: self.chapter.span,
             }],
         };
-        let context = Context {
-            size: style.size * 1.7,
-            left: 0.0,
-            measure: style.measure,
-            indent_first: false,
-            justify: false,
-            hyphenate: false,
-            italic: false,
-            grid: false,
-        };
+        let context = Context::new(style.size * 1.7, style);
         let at = self.flow.len();
         self.paragraph(&title, context, true, true);
         self.heading_lines(at, 1, self.chapter.title.clone());
@@ -349,14 +355,10 @@ impl Writer<'_, '_> {
         let after = self.to_grid(drop + title_height + style.size * 3.0) - drop - title_height;
         self.space(after);
         let body = Context {
-            size: style.size,
-            left: 0.0,
-            measure: style.measure,
-            indent_first: false,
             justify: true,
             hyphenate: true,
-            italic: false,
             grid: true,
+            ..Context::new(style.size, style)
         };
         let blocks = &self.chapter.blocks;
         self.blocks(blocks, body);
@@ -437,14 +439,9 @@ impl Writer<'_, '_> {
     fn notes(&mut self) -> Vec<Vec<Line>> {
         let style = self.style;
         let context = Context {
-            size: style.size * 0.85,
-            left: 0.0,
-            measure: style.measure,
-            indent_first: false,
             justify: true,
             hyphenate: true,
-            italic: false,
-            grid: false,
+            ..Context::new(style.size * 0.85, style)
         };
         let chapter = self.chapter;
         let mut notes = Vec::with_capacity(chapter.footnotes.len());

@@ -90,6 +90,30 @@ pub struct Setting<'a> {
     pub emergency: bool,
 }
 
+impl<'a> Setting<'a> {
+    /// A ragged-right setting of `size` on `measure`: no indent, no
+    /// expansion, words broken between letters only if wider than the line.
+    pub fn ragged(
+        size: f32,
+        measure: f32,
+        fallbacks: &'a [FaceId],
+        language: Option<Arc<str>>,
+        params: Params,
+    ) -> Setting<'a> {
+        Setting {
+            size,
+            measure,
+            indent: 0.0,
+            justify: false,
+            expansion: 0.0,
+            fallbacks,
+            language,
+            params,
+            emergency: true,
+        }
+    }
+}
+
 /// A line, set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetLine {

@@ -215,16 +215,15 @@ impl Writer<'_, '_> {
         let language: Arc<str> = self.language().into();
         let mut widest = |measure: f32| {
             let setting = Setting {
-                size,
-                measure,
-                indent: 0.0,
-                justify: false,
-                expansion: 0.0,
-                fallbacks: &style.faces.fallbacks,
-                language: Some(language.clone()),
-                params: style.params.clone(),
                 // The least width is the widest word's, whole.
                 emergency: false,
+                ..Setting::ragged(
+                    size,
+                    measure,
+                    &style.faces.fallbacks,
+                    Some(language.clone()),
+                    style.params.clone(),
+                )
             };
             paragraph::set(spans, &setting, self.shaper, None)
                 .iter()
