@@ -23,7 +23,8 @@
 //!   [`SHORT_LINE`], two lines four times that;
 //! - the line's penalty (after a hyphen, say);
 //! - on a chapter's last page, a body of fewer than [`RUNT`] lines;
-//! - splitting a note over two pages, [`NOTE_SPLIT`].
+//! - running a note over to the next page, [`NOTE_SPLIT`] (more than a
+//!   page half a line short).
 //!
 //! A break that keeps are against costs [`FORCED`], more than any page
 //! short by lines, so it is taken only when nothing else fits (a table
@@ -56,7 +57,7 @@ pub const FORCED: f64 = 1.0e6;
 /// A chapter's last page should have at least this many body lines.
 pub const RUNT: usize = 5;
 /// The cost of a note that runs on to the next page.
-pub const NOTE_SPLIT: f64 = 300.0;
+pub const NOTE_SPLIT: f64 = 1000.0;
 
 /// A chapter's pages.
 #[derive(Debug, Default)]
