@@ -124,8 +124,8 @@ pub enum HeadText {
     /// The chapter's title.
     Chapter,
     /// The title of the section in effect at the top of the page (the
-    /// last `##` heading begun before it), else of the first begun on it,
-    /// else the chapter's.
+    /// last `##` heading begun before it); on a page before any, the last
+    /// begun on it; else the chapter's.
     Section,
     /// Nothing.
     None,

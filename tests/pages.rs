@@ -347,8 +347,8 @@ fn large_corpus_pages() {
 }
 
 /// A book of the hard cases: a chapter of one line, notes crowded at page
-/// ends (three calls on one line, again and again), and a note longer than
-/// a page.
+/// ends (three calls on one line, again and again, and notes that call
+/// notes of their own), and a note longer than a page.
 #[test]
 fn hard_cases() {
     let dir = common::temp();
@@ -371,8 +371,17 @@ fn hard_cases() {
             "Paragraph {n} {words}ends with three calls.[^a{n}][^b{n}][^c{n}]\n\n"
         ));
         for (label, length) in [("a", 6 + n % 5), ("b", 25 + (n * 3) % 30), ("c", 3)] {
+            // Some notes call a note of their own, called nowhere else.
+            let inner = if label == "c" && n % 10 == 3 {
+                format!(
+                    " A call in a note.[^inner{n}]\n\n[^inner{n}]: {}inner.",
+                    "text ".repeat(30)
+                )
+            } else {
+                String::new()
+            };
             notes.push_str(&format!(
-                "[^{label}{n}]: Note {label}{n}: {}end.\n",
+                "[^{label}{n}]: Note {label}{n}: {}end.{inner}\n",
                 "text ".repeat(length)
             ));
         }
@@ -388,7 +397,7 @@ fn hard_cases() {
     let (set, book, style) = typeset(dir.path());
     let figures = check(&set, &book, &style, "hard cases");
     assert_clean(&figures, "hard cases");
-    assert_eq!(figures.notes, 121);
+    assert_eq!(figures.notes, 125);
     assert!(
         figures.continued >= 2,
         "the long note runs over pages: {figures:?}"

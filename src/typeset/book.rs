@@ -466,7 +466,7 @@ impl Setter<'_, '_> {
         baseline
     }
 
-    /// The left of the text block on page `index` (recto when even).
+    /// The left of the text block on a recto or a verso.
     fn left(&self, recto: bool) -> f32 {
         if recto {
             self.style.inner

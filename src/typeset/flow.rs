@@ -47,10 +47,12 @@ pub struct Line {
     pub items: Vec<Positioned>,
     /// The line as set, for quality measures (`None` for rules and the like).
     pub set: Option<SetLine>,
-    /// Must stay on the page with the next line: a heading, a paragraph's
-    /// first line (no orphans) or its last but one (no widows). Only when
-    /// no other break can be found does the page builder break here, with
-    /// a warning.
+    /// Must stay on the page with the next line: a heading and the first
+    /// line after it, a paragraph's or code block's first line (no
+    /// orphans) or last but one (no widows), a table row's lines (and a
+    /// short table's all), an image with its caption. Only when no other
+    /// break can be found does the page builder break here, with a
+    /// warning.
     pub keep_with_next: bool,
     /// What a page break after the line costs besides (TeX's penalties):
     /// 0, or more after a hyphenated line.

@@ -16,8 +16,8 @@ use super::shape::FaceId;
 pub struct Document {
     /// The pages, first to last.
     pub pages: Vec<Page>,
-    /// The bookmarks (the PDF outline), nested: chapters, then their
-    /// sections.
+    /// The bookmarks (the PDF outline), nested: chapters, their sections,
+    /// and the subsections of those.
     pub outline: Vec<Bookmark>,
     /// How the pages are numbered, as ranges each starting at a page; the
     /// first starts at page 0. A viewer shows these numbers (PDF

@@ -13,18 +13,26 @@
 //! # How breaks are chosen
 //!
 //! As Knuth–Plass chooses line breaks, the whole chapter at once: a
-//! shortest path over states (first body line of a page, first note line
-//! not yet placed). A page ends after a line whose
+//! shortest path over states (the place in the body where a page starts,
+//! in which setting of its paragraph, and the first note line not yet
+//! placed). Where notes run over, one place may be reached with notes
+//! placed to different lines; the cheapest [`BEAM`] of those are kept, so
+//! the search is exact while a place has at most that many (as in every
+//! book measured) and a good approximation beyond. A page ends after a line
+//! whose
 //! [`keep_with_next`](Line::keep_with_next) is off (so never an orphan, a
 //! widow or a heading at a page foot), and it costs:
 //! - how short it falls of the text block's height, after the spaces
 //!   around headings and blocks have stretched (up to [`STRETCH`] of
-//!   themselves): a full page costs nothing, one a line short costs
-//!   [`SHORT_LINE`], two lines four times that;
+//!   themselves): a full page costs nothing, one `n` lines short costs
+//!   100 + [`SHORT_LINE`] × n² (2,100 for a line, 8,100 for two);
 //! - the line's penalty (after a hyphen, say);
 //! - on a chapter's last page, a body of fewer than [`RUNT`] lines;
 //! - running a note over to the next page, [`NOTE_SPLIT`] (more than a
-//!   page half a line short).
+//!   page half a line short);
+//! - setting a paragraph a line shorter or longer ([`VARIANT`] and a
+//!   hundredth of the demerits it adds; at most [`MOST_FLEX`] per page);
+//! - a page of notes alone before the text's end, [`NOTES_ALONE`].
 //!
 //! A break that keeps are against costs [`FORCED`], more than any page
 //! short by lines, so it is taken only when nothing else fits (a table
@@ -37,7 +45,10 @@
 //! page may end after a line only if every note first called on it starts
 //! on it with at least two lines (or all of a shorter one); else the line
 //! goes to the next page. The last note of a page may run on: the rest goes
-//! first in the next page's notes (and over as many pages as it takes).
+//! first in the next page's notes (and over as many pages as it takes). A
+//! note called only from another note's text comes right after that note
+//! and is never cut from it: on the page of its call, unless the note that
+//! calls it runs over to the next page, where it then starts.
 
 use std::collections::BTreeMap;
 
@@ -103,7 +114,7 @@ const NOTE_SKIP: f32 = 1.0;
 
 /// The most lines by which the paragraphs of a page may together be set
 /// longer or shorter than their best.
-const MOST_FLEX: usize = 2;
+pub const MOST_FLEX: usize = 2;
 
 /// A place in the body: line `t` of version `v` of unit `u` (the end of
 /// the chapter is unit `units.len()`).
@@ -180,6 +191,9 @@ struct Layout<'a> {
     note_start: Vec<usize>,
     /// The height of the note lines before each (one more entry: all).
     note_heights: Vec<f32>,
+    /// Whether each queued note is called in another's text (and comes
+    /// right after it), not in the body.
+    nested: Vec<bool>,
     /// The chapter's link addresses.
     links: Vec<String>,
 }
@@ -227,34 +241,69 @@ impl<'a> Layout<'a> {
             space = 0.0;
             units.push(Unit { versions });
         }
-        // The notes in the order of their first call in the body; a note
-        // called only from another note goes after the rest, with the
-        // chapter's last line.
+        // The notes in the order of their first call in the body, each
+        // followed by the notes first called in its own text (as if called
+        // where it is); a note called from nowhere goes after the rest,
+        // with the chapter's last line.
+        let count = flow.notes.len();
+        let inner: Vec<Vec<usize>> = flow
+            .notes
+            .iter()
+            .map(|lines| {
+                let mut called = Vec::new();
+                for marked in lines.iter().flat_map(|line| &line.marks) {
+                    if let Mark::Note(c) = marked.mark
+                        && c < count
+                        && !called.contains(&c)
+                    {
+                        called.push(c);
+                    }
+                }
+                called
+            })
+            .collect();
         let mut queue: Vec<usize> = Vec::new();
-        let mut seen = vec![false; flow.notes.len()];
+        let mut nested: Vec<bool> = Vec::new();
+        let mut seen = vec![false; count];
+        // How many queued notes a body call of each note brings.
+        let mut brings = vec![0; count];
         let mut called_before = Vec::with_capacity(units.len() + 1);
         for unit in &mut units {
             called_before.push(queue.len());
-            let first = queue.len();
+            let mut here = Vec::new();
             for line in &unit.versions[0].lines {
                 for marked in &line.marks {
                     if let Mark::Note(n) = marked.mark
-                        && n < seen.len()
+                        && n < count
                         && !seen[n]
                     {
-                        seen[n] = true;
-                        queue.push(n);
+                        let before = queue.len();
+                        nested.push(false);
+                        let mut stack = vec![n];
+                        while let Some(note) = stack.pop() {
+                            if seen[note] {
+                                continue;
+                            }
+                            seen[note] = true;
+                            if note != n {
+                                nested.push(true);
+                            }
+                            queue.push(note);
+                            stack.extend(inner[note].iter().rev().filter(|&&c| !seen[c]));
+                        }
+                        brings[n] = queue.len() - before;
+                        here.push(n);
                     }
                 }
             }
-            let here = &queue[first..];
             for version in &mut unit.versions {
-                version.count_calls(here);
+                version.count_calls(&here, &brings);
             }
         }
         for (n, seen) in seen.iter().enumerate() {
             if !seen {
                 queue.push(n);
+                nested.push(false);
             }
         }
         called_before.push(queue.len());
@@ -281,6 +330,7 @@ impl<'a> Layout<'a> {
             note_lines,
             note_start,
             note_heights,
+            nested,
             links: flow.links,
         }
     }
@@ -351,12 +401,17 @@ impl<'a> Layout<'a> {
     }
 
     /// Whether the notes may be cut before note line `m`: at a note's
-    /// start or end, or inside a note where its lines do not keep.
+    /// start or end, or inside a note where its lines do not keep; never
+    /// just before a note called in the text of the one before it (it
+    /// starts where that one ends).
     fn may_cut_notes(&self, m: usize) -> bool {
-        m == 0
-            || m >= self.note_lines.len()
-            || self.note_start.binary_search(&m).is_ok()
-            || !self.note_lines[m - 1].keep_with_next
+        if m == 0 || m >= self.note_lines.len() {
+            return true;
+        }
+        match self.note_start.binary_search(&m) {
+            Ok(q) => !self.nested[q],
+            Err(_) => !self.note_lines[m - 1].keep_with_next,
+        }
     }
 
     /// The height of note lines `j..m` with the skip above them (0 for
@@ -446,6 +501,9 @@ impl<'a> Layout<'a> {
         // Back from the end.
         let mut pages = Vec::new();
         let mut at = last;
+        // Every state has a way on (the fallback above), so the end is
+        // always reached.
+        debug_assert!(done.contains_key(&at), "the chapter's end is reached");
         if !done.contains_key(&at) {
             at = *done.keys().next_back().unwrap_or(&(start, 0));
         }
@@ -469,13 +527,17 @@ impl<'a> Layout<'a> {
             return Vec::new();
         }
         let first = if from.t == 0 { from.u } else { from.u + 1 };
+        // The unit the page ends with may not take a version whose last
+        // line keeps (as the search offered it).
+        let ending = |u: usize| to.t == 0 && u + 1 == to.u && to != self.end();
         let mut options: Vec<(f64, usize, usize)> = (first..to.u)
             .filter_map(|u| {
                 self.units[u]
                     .versions
                     .iter()
                     .enumerate()
-                    .find(|(_, v)| v.looseness == flex.signum())
+                    .filter(|(_, version)| !(ending(u) && version.ends_kept()))
+                    .find(|(_, version)| version.looseness == flex.signum())
                     .map(|(v, version)| (version.cost, u, v))
             })
             .collect();
@@ -550,7 +612,8 @@ impl<'a> Layout<'a> {
                 main += self.advance(u, v, t, n == 0);
                 stretch += self.stretch(u, v, t, n == 0);
             }
-            let last_page = p + 1 == breaks.len();
+            // The body's last page is not filled (notes alone may follow).
+            let last_page = p + 1 == breaks.len() || page_break.to == self.end();
             let room = style.block_height - main - notes_height;
             let fill = if last_page || stretch <= 0.0 {
                 0.0
@@ -651,7 +714,17 @@ impl<'a> Layout<'a> {
                                     page.links.push(uri_link(rect, url));
                                 }
                             }
-                            Mark::Note(_) => {}
+                            // A note called in a note's text: its call.
+                            Mark::Note(n) => {
+                                let called = position_in_queue.get(n).copied();
+                                if let Some(called) = called {
+                                    if calls[called].is_none() {
+                                        calls[called] = Some((p, rect[0], rect[1]));
+                                        info.calls.push(n);
+                                    }
+                                    pending.push((p, rect, called, true));
+                                }
+                            }
                         }
                     }
                     page.items
@@ -712,6 +785,11 @@ impl<'a> Layout<'a> {
 }
 
 impl Version {
+    /// Whether its last line keeps with what follows.
+    fn ends_kept(&self) -> bool {
+        self.lines.last().is_some_and(|line| line.keep_with_next)
+    }
+
     fn new(lines: Vec<Line>, space: f32, cost: f64, looseness: i32) -> Version {
         let mut before = vec![0.0; lines.len()];
         if let Some(first) = before.first_mut() {
@@ -727,10 +805,12 @@ impl Version {
         }
     }
 
-    /// Counts the calls of `notes` (the notes first called in the unit) in
-    /// each of its first lines.
-    fn count_calls(&mut self, notes: &[usize]) {
+    /// Counts the queued notes that the calls of `notes` (the notes first
+    /// called in the unit, each bringing `brings[n]` queued notes: itself
+    /// and those called in its text) bring in each of its first lines.
+    fn count_calls(&mut self, notes: &[usize], brings: &[usize]) {
         let mut seen: Vec<usize> = Vec::new();
+        let mut total = 0;
         self.calls = Vec::with_capacity(self.lines.len() + 1);
         self.calls.push(0);
         for line in &self.lines {
@@ -740,9 +820,10 @@ impl Version {
                     && !seen.contains(&n)
                 {
                     seen.push(n);
+                    total += brings[n];
                 }
             }
-            self.calls.push(seen.len());
+            self.calls.push(total);
         }
     }
 }
@@ -761,13 +842,37 @@ struct Search<'l, 'a> {
 
 /// A page's body so far: its height, stretch, and the units whole on it
 /// that could be set a line longer or shorter (their costs).
-#[derive(Clone, Default)]
+#[derive(Clone, Copy, Default)]
 struct Body {
     height: f32,
     stretch: f32,
     lines: usize,
-    longer: Vec<f64>,
-    shorter: Vec<f64>,
+    longer: Cheapest,
+    shorter: Cheapest,
+}
+
+/// The [`MOST_FLEX`] least costs given, in order.
+#[derive(Clone, Copy, Default)]
+struct Cheapest {
+    costs: [f64; MOST_FLEX],
+    len: usize,
+}
+
+impl Cheapest {
+    fn push(&mut self, cost: f64) {
+        let at = self.costs[..self.len].partition_point(|&c| c <= cost);
+        if at >= MOST_FLEX {
+            return;
+        }
+        let end = self.len.min(MOST_FLEX - 1);
+        self.costs.copy_within(at..end, at + 1);
+        self.costs[at] = cost;
+        self.len = (self.len + 1).min(MOST_FLEX);
+    }
+
+    fn as_slice(&self) -> &[f64] {
+        &self.costs[..self.len]
+    }
 }
 
 impl Body {
@@ -779,17 +884,19 @@ impl Body {
     }
 
     /// A unit whole on the page, in its first version: what its others
-    /// offer.
-    fn flexible(&mut self, unit: &Unit) {
-        for version in &unit.versions[1..] {
-            let list = if version.looseness > 0 {
-                &mut self.longer
+    /// offer. When the page ends with it (`ending`), not the versions
+    /// whose last line keeps with the next (a one-line paragraph after a
+    /// heading, its keep from the heading).
+    fn flexible(&mut self, unit: &Unit, ending: bool) {
+        for version in unit.versions[1..]
+            .iter()
+            .filter(|version| !(ending && version.ends_kept()))
+        {
+            if version.looseness > 0 {
+                self.longer.push(version.cost);
             } else {
-                &mut self.shorter
-            };
-            list.push(version.cost);
-            list.sort_by(f64::total_cmp);
-            list.truncate(MOST_FLEX);
+                self.shorter.push(version.cost);
+            }
         }
     }
 
@@ -801,13 +908,19 @@ impl Body {
             &self.shorter
         };
         let n = flex.unsigned_abs() as usize;
-        list[..n].iter().map(|c| VARIANT + c / 100.0).sum()
+        list.as_slice()[..n]
+            .iter()
+            .map(|c| VARIANT + c / 100.0)
+            .sum()
     }
 }
 
+/// The cost of a page of notes alone before the chapter's text ends.
+pub const NOTES_ALONE: f64 = 50_000.0;
+
 /// The most states kept for one place in the body (with notes placed to
 /// different lines).
-const BEAM: usize = 4;
+pub const BEAM: usize = 4;
 
 /// The cost of setting a paragraph a line longer or shorter than its best,
 /// besides a hundredth of the demerits that adds.
@@ -840,7 +953,7 @@ impl Search<'_, '_> {
             let unit = &layout.units[u];
             // Breaks inside the unit, in any version.
             for (v, version) in unit.versions.iter().enumerate() {
-                let mut partial = body.clone();
+                let mut partial = body;
                 let extra = if v > 0 {
                     VARIANT + version.cost / 100.0
                 } else {
@@ -849,7 +962,7 @@ impl Search<'_, '_> {
                 for t in 0..version.lines.len().saturating_sub(1) {
                     partial.add(layout, u, v, t);
                     if partial.lines > 1
-                        && partial.height - leading * partial.shorter.len() as f32 > block + 0.01
+                        && partial.height - leading * partial.shorter.len as f32 > block + 0.01
                     {
                         break;
                     }
@@ -866,14 +979,16 @@ impl Search<'_, '_> {
             for t in 0..version.lines.len() {
                 body.add(layout, u, 0, t);
             }
-            body.flexible(unit);
             let to = Pos {
                 u: u + 1,
                 t: 0,
                 v: 0,
             };
-            self.consider(&body, to, 0.0, version.lines.last());
-            if body.lines > 1 && body.height - leading * body.shorter.len() as f32 > block + 0.01 {
+            let mut ending = body;
+            ending.flexible(unit, to != layout.end());
+            self.consider(&ending, to, 0.0, version.lines.last());
+            body.flexible(unit, false);
+            if body.lines > 1 && body.height - leading * body.shorter.len as f32 > block + 0.01 {
                 return;
             }
         }
@@ -891,12 +1006,14 @@ impl Search<'_, '_> {
         // The notes: every one first called on the page starts on it, with
         // two lines at least; carried lines come first.
         let (a, b) = (layout.called(from), layout.called(to));
-        let (least, most) = if b > a {
-            let last = b - 1;
-            let len = layout.note_start[last + 1] - layout.note_start[last];
-            (layout.note_start[last] + len.min(2), layout.note_start[b])
-        } else {
-            (j, layout.note_start[a])
+        // (A note called in another's text comes right after it, and the
+        // notes are never cut between the two: see `may_cut_notes`.)
+        let (least, most) = match (a..b).rev().find(|&q| !layout.nested[q]) {
+            Some(last) => {
+                let len = layout.note_start[last + 1] - layout.note_start[last];
+                (layout.note_start[last] + len.min(2), layout.note_start[b])
+            }
+            None => (j, layout.note_start[a]),
         };
         let least = least.max(j);
         let most = most.max(least);
@@ -906,7 +1023,7 @@ impl Search<'_, '_> {
         }
         let allowed = end || last.is_none_or(|line| !line.keep_with_next);
         let mut best: Option<(f64, Break)> = None;
-        let flex_range = -(body.shorter.len() as i32)..=(body.longer.len() as i32);
+        let flex_range = -(body.shorter.len as i32)..=(body.longer.len as i32);
         for flex in flex_range {
             let main = body.height + flex as f32 * leading;
             // The notes that fit under it, as many as may be.
@@ -943,9 +1060,15 @@ impl Search<'_, '_> {
             }
             let mut cost = extra + if flex != 0 { body.flex_cost(flex) } else { 0.0 };
             let used = main + layout.notes_height(j, m);
-            if end && m >= layout.note_lines.len() {
-                // The chapter's last page: not filled, but not a runt.
-                if from != (Pos { u: 0, t: 0, v: 0 }) && body.lines < RUNT {
+            if body.lines == 0 && from != layout.end() {
+                // A page of notes alone inside the chapter's text: only
+                // when a note's rest leaves no room for a line of it.
+                cost += NOTES_ALONE;
+            }
+            if end {
+                // The body's last page: not filled (notes may follow on
+                // pages of their own), but not a runt.
+                if from != (Pos { u: 0, t: 0, v: 0 }) && body.lines > 0 && body.lines < RUNT {
                     cost += 200.0 * (RUNT - body.lines) as f64;
                 }
             } else {
