@@ -110,6 +110,27 @@ fn check(set: &Typeset, book: &quire::model::Book, style: &Style, what: &str) ->
         }
     }
 
+    // Each call links to its note's page, and the note back to its call's.
+    let mut places = std::collections::BTreeSet::new();
+    for (index, page) in pages.iter().enumerate() {
+        for link in &page.links {
+            if let Target::Place { page: to, .. } = link.target {
+                places.insert((index, to));
+            }
+        }
+    }
+    for (note, start) in &start_page {
+        let call = call_page[note];
+        assert!(
+            places.contains(&(call, *start)),
+            "{what}: note {note:?}: a link from its call"
+        );
+        assert!(
+            places.contains(&(*start, call)),
+            "{what}: note {note:?}: a link back"
+        );
+    }
+
     // Widows, orphans, headings at the foot; openings on rectos.
     let front = report.front;
     assert!(
@@ -568,4 +589,44 @@ fn hostile_pages() {
         "page warnings point at the source"
     );
     assert!(report.pages.len() > 20, "{} pages", report.pages.len());
+}
+
+/// A running head too long for its line is cut at a word, with an
+/// ellipsis, inside the measure.
+#[test]
+fn a_long_running_head_is_cut_with_an_ellipsis() {
+    let dir = common::temp();
+    let title = "A Book Whose Title Is Far Too Long To Fit On The Running Head Of Any Page";
+    common::write(
+        dir.path(),
+        "book.toml",
+        format!("[book]\ntitle = \"{title}\"\nchapters = [\"a.md\"]\n"),
+    );
+    let text = format!("{}\n\n", "Some words of text here. ".repeat(40)).repeat(20);
+    common::write(dir.path(), "a.md", format!("# Chapter\n\n{text}"));
+    let (set, _, style) = typeset(dir.path());
+    let report = &set.report;
+    let verso = (report.front..report.pages.len())
+        .find(|&n| n % 2 == 1 && report.pages[n].head.is_some())
+        .expect("a verso with a head");
+    let head: Vec<_> = set.document.pages[verso]
+        .items
+        .iter()
+        .filter(|item| item.y < style.top)
+        .filter_map(|item| match &item.item {
+            quire::typeset::frame::Item::Text(run) => Some((item.x, run)),
+            _ => None,
+        })
+        .collect();
+    let text: String = head.iter().map(|(_, run)| run.text.as_str()).collect();
+    assert!(text.ends_with('\u{2026}'), "{text:?}");
+    assert!(
+        title.starts_with(text.trim_end_matches('\u{2026}')),
+        "{text:?}"
+    );
+    let right = head
+        .iter()
+        .map(|(x, run)| x + run.width())
+        .fold(0.0, f32::max);
+    assert!(right <= style.outer + style.measure, "inside the measure");
 }

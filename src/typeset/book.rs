@@ -744,20 +744,26 @@ impl Setter<'_, '_> {
         pages
     }
 
-    /// The running head, centred above the text block, in small capitals.
+    /// The running head, centred above the text block, in small capitals;
+    /// a title too long for one line is cut at a word, with an ellipsis.
     fn running_head(&mut self, page: &mut Page, text: &str, recto: bool) {
         let style = self.style;
         let size = style.size * 0.9;
-        let mut lines = self.lines(
-            text,
-            style.faces.regular,
-            size,
-            style.measure * 0.8,
-            Features {
-                small_caps: true,
-                ..Features::default()
-            },
-        );
+        let features = Features {
+            small_caps: true,
+            ..Features::default()
+        };
+        let measure = style.measure * 0.8;
+        let mut lines = self.lines(text, style.faces.regular, size, measure, features);
+        // Too long for one line: cut at a word, with an ellipsis.
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut keep = words.len();
+        while lines.len() > 1 && keep > 1 {
+            keep -= 1;
+            let cut = words[..keep].join(" ");
+            let shorter = format!("{}\u{2026}", cut.trim_end_matches([',', ';', ':', '.']));
+            lines = self.lines(&shorter, style.faces.regular, size, measure, features);
+        }
         lines.truncate(1);
         let left = self.left(recto);
         Self::draw(
