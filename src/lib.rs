@@ -6,6 +6,7 @@
 //! book.toml + chapters/*.md ──load──> Loaded (Config + chapter texts in a SourceMap)
 //!       ──markdown──> model::Book (metadata, chapters, blocks, inlines, footnotes, sources)
 //!       ──assets──> model::Book with its images read and identified
+//!       ──appendix──> model::Book ending with its source appendix (at render)
 //!       ──epub──> book.epub
 //!       ──typeset──> frames ──pdf──> book.pdf
 //! ```
@@ -30,6 +31,9 @@
 //! - [`load`]: reads `book.toml`, the chapters and the book's font files
 //!   through the world, and gives each font role its family.
 //! - [`markdown`]: one chapter's Markdown → [`model::Chapter`].
+//! - [`appendix`]: the source appendix, generated into the model as back
+//!   matter (where each chapter came from, its original's SHA-256, the
+//!   build record) so both editions set it like a chapter.
 //! - [`assets`]: finds, reads and identifies the images the chapters and the
 //!   cover name (format from the bytes, pixel size from the header).
 //! - [`model`]: the semantic book, defined once.
@@ -72,6 +76,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod appendix;
 pub mod assets;
 pub mod config;
 pub mod date;
@@ -175,18 +180,21 @@ pub fn compile(world: &dyn World) -> Compiled {
             slug,
             &mut sink,
         );
-        if let (Some(path), Some(span)) = (
-            parsed.chapter.source.as_ref().and_then(|s| s.file.as_ref()),
-            parsed.source_file_span,
-        ) && world.probe(path).is_err()
+        let mut chapter = parsed.chapter;
+        if let (Some(source), Some(span)) = (chapter.source.as_mut(), parsed.source_file_span)
+            && let Some(path) = &source.file
         {
-            sink.push(
-                Diagnostic::warning("source-file-missing", format!("source file `{path}` does not exist"))
-                    .at(span)
-                    .hint("keep the saved original in the book folder so the source appendix can record it"),
-            );
+            // The saved original's fingerprint, for the source appendix.
+            match world.read(path) {
+                Ok(bytes) => source.sha256 = Some(sha256_hex(&bytes)),
+                Err(_) => sink.push(
+                    Diagnostic::warning("source-file-missing", format!("source file `{path}` does not exist"))
+                        .at(span)
+                        .hint("keep the saved original in the book folder so the source appendix can record it"),
+                ),
+            }
         }
-        chapters.push(parsed.chapter);
+        chapters.push(chapter);
     }
 
     let meta = loaded.config.book.metadata();
@@ -215,6 +223,18 @@ pub fn compile(world: &dyn World) -> Compiled {
         templates,
         fonts: Some(fonts),
     }
+}
+
+/// The SHA-256 of `bytes`, in lower-case hexadecimal.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    use std::fmt::Write;
+    let digest = sha2::Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
 }
 
 /// The editions quire can write.
@@ -257,6 +277,8 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
         return Vec::new();
     };
     let timestamp = compiled.timestamp;
+    // Both editions end with the source appendix.
+    let book = &appendix::with_appendix(book, timestamp);
     let made: Vec<Result<Made, Diagnostic>> = editions
         .par_iter()
         .map(|edition| match edition {

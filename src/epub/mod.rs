@@ -242,7 +242,17 @@ pub fn export(
             in_spine: true,
             linear: true,
             chapter: Some(index),
-            xhtml: page(&chapter.title, lang, Some("bodymatter"), None, w.finish())?,
+            xhtml: page(
+                &chapter.title,
+                lang,
+                Some(if chapter.back_matter {
+                    "backmatter"
+                } else {
+                    "bodymatter"
+                }),
+                None,
+                w.finish(),
+            )?,
         });
     }
 
@@ -250,7 +260,11 @@ pub fn export(
     let toc = package::toc(book, &documents);
     let first_chapter = documents
         .iter()
-        .find(|d| d.chapter.is_some())
+        .find(|d| d.chapter.is_some_and(|c| !book.chapters[c].back_matter))
+        .map(|d| d.href.clone());
+    let back_matter = documents
+        .iter()
+        .find(|d| d.chapter.is_some_and(|c| book.chapters[c].back_matter))
         .map(|d| d.href.clone());
     let mut landmarks = vec![
         ("cover", "text/cover.xhtml".to_string(), "Cover".to_string()),
@@ -263,6 +277,9 @@ pub fn export(
     ];
     if let Some(href) = first_chapter {
         landmarks.push(("bodymatter", href, "Start of content".to_string()));
+    }
+    if let Some(href) = back_matter {
+        landmarks.push(("backmatter", href, crate::appendix::TITLE.to_string()));
     }
     let mut w = XmlWriter::new();
     package::nav_body(&toc, &landmarks, &mut w);

@@ -122,10 +122,15 @@ impl<'a> ChapterWriter<'a> {
 
     fn section(&mut self, w: &mut XmlWriter) {
         let chapter = self.chapter();
+        let (kind, role) = if chapter.back_matter {
+            ("appendix", "doc-appendix")
+        } else {
+            ("chapter", "doc-chapter")
+        };
         w.start("section")
             .attr("id", &chapter.slug)
-            .attr("epub:type", "chapter")
-            .attr("role", "doc-chapter");
+            .attr("epub:type", kind)
+            .attr("role", role);
         if let Some(lang) = &chapter.lang {
             w.lang(lang);
         }

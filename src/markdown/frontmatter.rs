@@ -121,6 +121,7 @@ pub fn parse(
             accessed: source.accessed,
             rights: source.rights,
             file: None,
+            sha256: None,
             notes: source.notes,
         };
         if let Some(path) = source.file {

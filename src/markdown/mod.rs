@@ -200,6 +200,7 @@ pub fn parse(
             blocks,
             footnotes,
             span: file_span,
+            back_matter: false,
         },
         source_file_span: front.source_file_span,
     }

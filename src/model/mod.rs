@@ -86,6 +86,9 @@ pub struct Chapter {
     pub footnotes: Vec<Footnote>,
     /// The whole file.
     pub span: Span,
+    /// Generated back matter (the source appendix), not a chapter of the
+    /// text: the EPUB marks it so and lists it among the landmarks.
+    pub back_matter: bool,
 }
 
 /// A footnote definition that is referenced at least once.
@@ -120,6 +123,9 @@ pub struct SourceRecord {
     pub rights: Option<String>,
     /// The saved original, inside the book folder.
     pub file: Option<BookPath>,
+    /// The SHA-256 of the saved original (lower-case hexadecimal), when
+    /// it could be read.
+    pub sha256: Option<String>,
     /// Free notes (what was changed on import, say).
     pub notes: Option<String>,
 }
