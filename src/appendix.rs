@@ -15,7 +15,8 @@
 //! rights), the saved original's file name and SHA-256, and the changes
 //! made on import; a chapter with no `source` is listed as original to
 //! this book. Then the build record: quire's version, the book's
-//! identifier and the build date.
+//! identifier, the build date, and the git commit of the book folder when
+//! it is in a repository (the world reads it).
 
 use crate::model::{
     Block, BlockKind, Book, Chapter, CodeBlock, Heading, Inline, InlineKind, List, ListItem,
@@ -28,16 +29,16 @@ pub const TITLE: &str = "Sources";
 
 /// The book with its source appendix added as its last chapter. A book
 /// without chapters is given none.
-pub fn with_appendix(book: &Book, timestamp: Option<i64>) -> Book {
+pub fn with_appendix(book: &Book, timestamp: Option<i64>, commit: Option<&str>) -> Book {
     let mut book = book.clone();
-    if let Some(appendix) = appendix(&book, timestamp) {
+    if let Some(appendix) = appendix(&book, timestamp, commit) {
         book.chapters.push(appendix);
     }
     book
 }
 
 /// The appendix chapter of `book`.
-fn appendix(book: &Book, timestamp: Option<i64>) -> Option<Chapter> {
+fn appendix(book: &Book, timestamp: Option<i64>, commit: Option<&str>) -> Option<Chapter> {
     let first = book.chapters.first()?;
     // Generated text points at the start of the first chapter's file (the
     // record of a chapter at that chapter's file).
@@ -143,6 +144,15 @@ fn appendix(book: &Book, timestamp: Option<i64>) -> Option<Chapter> {
         },
         here,
     )]);
+    if let Some(commit) = commit {
+        record.push(vec![
+            text("Sources at git commit ", here),
+            Inline {
+                kind: InlineKind::Code(commit.to_string()),
+                span: here,
+            },
+        ]);
+    }
     blocks.push(list(record, here));
 
     let mut taken: Vec<String> = book.chapters.iter().map(|c| c.slug.clone()).collect();

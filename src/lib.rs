@@ -112,6 +112,8 @@ pub struct Compiled {
     pub config: Option<config::Config>,
     /// The build timestamp the world gave (`SOURCE_DATE_EPOCH`).
     pub timestamp: Option<i64>,
+    /// The git commit the book folder is at, if it is in a repository.
+    pub git_commit: Option<String>,
     /// The EPUB templates: the built-in ones, or the book's own.
     pub templates: Option<epub::Templates>,
     /// The fonts: the embedded faces and the book's own, in their roles.
@@ -150,6 +152,7 @@ pub fn compile(world: &dyn World) -> Compiled {
             sources,
             config: None,
             timestamp: world.timestamp(),
+            git_commit: None,
             templates: None,
             fonts: None,
         };
@@ -220,6 +223,7 @@ pub fn compile(world: &dyn World) -> Compiled {
         sources,
         config: Some(loaded.config),
         timestamp: world.timestamp(),
+        git_commit: world.git_commit(),
         templates,
         fonts: Some(fonts),
     }
@@ -278,7 +282,7 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
     };
     let timestamp = compiled.timestamp;
     // Both editions end with the source appendix.
-    let book = &appendix::with_appendix(book, timestamp);
+    let book = &appendix::with_appendix(book, timestamp, compiled.git_commit.as_deref());
     let made: Vec<Result<Made, Diagnostic>> = editions
         .par_iter()
         .map(|edition| match edition {

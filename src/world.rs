@@ -140,6 +140,13 @@ pub trait World: Sync {
     /// (`SOURCE_DATE_EPOCH`); `None` means "no timestamp": outputs then use the
     /// book's own date and nothing else.
     fn timestamp(&self) -> Option<i64>;
+
+    /// The commit checked out in the git repository the book folder lives
+    /// in (40 hexadecimal digits), for the source appendix; `None` when it
+    /// is in none or the commit cannot be read.
+    fn git_commit(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The world of the command line: a book folder on disk.
@@ -225,11 +232,113 @@ impl World for SystemWorld {
     fn timestamp(&self) -> Option<i64> {
         self.timestamp
     }
+
+    fn git_commit(&self) -> Option<String> {
+        git_commit(&self.root)
+    }
+}
+
+/// The commit checked out in the git repository holding `folder`, read
+/// from the repository's files (no `git` is run): the nearest `.git` up
+/// from the folder (a directory, or a worktree's file pointing at one),
+/// its `HEAD`, and the branch it names, as a loose ref or in `packed-refs`.
+pub fn git_commit(folder: &Path) -> Option<String> {
+    let mut dir = Some(folder);
+    let git_dir = loop {
+        let here = dir?;
+        let dot_git = here.join(".git");
+        if dot_git.is_dir() {
+            break dot_git;
+        }
+        if dot_git.is_file() {
+            // A worktree or submodule: `gitdir: <path>`.
+            let text = std::fs::read_to_string(&dot_git).ok()?;
+            let target = text.strip_prefix("gitdir:")?.trim();
+            break here.join(target);
+        }
+        dir = here.parent();
+    };
+    // Refs may live in the common directory of a worktree.
+    let common = match std::fs::read_to_string(git_dir.join("commondir")) {
+        Ok(relative) => git_dir.join(relative.trim()),
+        Err(_) => git_dir.clone(),
+    };
+    let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
+    let head = head.trim();
+    let is_hash = |text: &str| text.len() == 40 && text.bytes().all(|b| b.is_ascii_hexdigit());
+    let Some(name) = head.strip_prefix("ref:") else {
+        // A detached head names its commit.
+        return is_hash(head).then(|| head.to_ascii_lowercase());
+    };
+    let name = name.trim();
+    if name.split('/').any(|part| part.is_empty() || part == "..") {
+        return None;
+    }
+    for base in [&git_dir, &common] {
+        if let Ok(text) = std::fs::read_to_string(base.join(name)) {
+            let text = text.trim();
+            if is_hash(text) {
+                return Some(text.to_ascii_lowercase());
+            }
+        }
+    }
+    let packed = std::fs::read_to_string(common.join("packed-refs")).ok()?;
+    packed.lines().find_map(|line| {
+        let (hash, reference) = line.split_once(' ')?;
+        (reference.trim() == name && is_hash(hash)).then(|| hash.to_ascii_lowercase())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The commit is read from a loose ref, from `packed-refs`, from a
+    /// detached head and through a worktree's `.git` file; a folder in no
+    /// repository has none.
+    #[test]
+    fn git_commit_is_read_from_the_repository_files() {
+        let hash = "0123456789abcdef0123456789abcdef01234567";
+        let other = "89abcdef0123456789abcdef0123456789abcdef";
+        let temp = tempfile::tempdir().unwrap();
+        let repo = temp.path().join("repo");
+        let book = repo.join("books/mine");
+        std::fs::create_dir_all(&book).unwrap();
+        assert_eq!(git_commit(&book), None, "no repository");
+        let git = repo.join(".git");
+        std::fs::create_dir_all(git.join("refs/heads")).unwrap();
+        std::fs::write(git.join("HEAD"), "ref: refs/heads/main\n").unwrap();
+        std::fs::write(
+            git.join("packed-refs"),
+            format!("# pack-refs with: peeled\n{other} refs/heads/main\n"),
+        )
+        .unwrap();
+        assert_eq!(git_commit(&book).as_deref(), Some(other), "packed");
+        std::fs::write(git.join("refs/heads/main"), format!("{hash}\n")).unwrap();
+        assert_eq!(
+            git_commit(&book).as_deref(),
+            Some(hash),
+            "loose, before packed"
+        );
+        std::fs::write(git.join("HEAD"), format!("{}\n", other.to_uppercase())).unwrap();
+        assert_eq!(git_commit(&book).as_deref(), Some(other), "detached");
+        // A worktree elsewhere: `.git` is a file naming its git dir, whose
+        // `commondir` leads back to the repository's refs.
+        let tree = temp.path().join("tree");
+        let tree_git = git.join("worktrees/tree");
+        std::fs::create_dir_all(&tree).unwrap();
+        std::fs::create_dir_all(&tree_git).unwrap();
+        std::fs::write(
+            tree.join(".git"),
+            format!("gitdir: {}\n", tree_git.display()),
+        )
+        .unwrap();
+        std::fs::write(tree_git.join("HEAD"), "ref: refs/heads/main\n").unwrap();
+        std::fs::write(tree_git.join("commondir"), "../..\n").unwrap();
+        assert_eq!(git_commit(&tree).as_deref(), Some(hash), "worktree");
+        std::fs::write(tree_git.join("HEAD"), "ref: refs/heads/../../etc\n").unwrap();
+        assert_eq!(git_commit(&tree), None, "a ref that climbs out");
+    }
 
     #[test]
     fn book_paths_stay_inside() {

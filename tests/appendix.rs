@@ -64,6 +64,25 @@ fn the_epub_ends_with_the_source_appendix() {
     assert!(appendix.contains("Site: 회고록 《세기와 더불어》"));
     assert!(appendix.contains("Built: 2025-01-02 03:04:05 UTC"));
     assert!(appendix.contains("Made with quire "));
+    // The repository's commit, as git itself reports it.
+    let head = Command::new("git")
+        .arg("-C")
+        .arg(repo())
+        .args(["rev-parse", "HEAD"])
+        .output();
+    match head {
+        Ok(head) if head.status.success() => {
+            let head = String::from_utf8(head.stdout).unwrap();
+            assert!(
+                appendix.contains(&format!(
+                    "Sources at git commit <code>{}</code>",
+                    head.trim()
+                )),
+                "the book's commit {head}"
+            );
+        }
+        _ => eprintln!("note: not in a git checkout with git; the commit is not checked"),
+    }
     // The last document of the spine, in the nav and the landmarks.
     let opf = text("EPUB/package.opf");
     let item = opf
