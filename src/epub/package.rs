@@ -241,9 +241,12 @@ pub fn toc(book: &Book, documents: &[Document]) -> Vec<TocEntry> {
         .iter()
         .zip(documents.iter().filter(|d| d.chapter.is_some()))
     {
+        // Back matter (the source appendix) is listed by its title alone:
+        // its sections, one per chapter, would double the contents.
         let children = chapter
             .blocks
             .iter()
+            .filter(|_| !chapter.back_matter)
             .filter_map(|block| match &block.kind {
                 crate::model::BlockKind::Heading(h) if h.level == 2 => Some(TocEntry {
                     href: format!("{}#{}", document.href, h.id),

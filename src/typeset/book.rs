@@ -146,7 +146,15 @@ pub fn assemble(
     }
 
     // The front matter, the contents with the body's numbers.
-    let entries: Vec<&Found> = found.iter().filter(|f| f.level <= 2).collect();
+    // Chapters and their sections; back matter (the source appendix) by
+    // its title alone, as its sections would double the contents.
+    let entries: Vec<&Found> = found
+        .iter()
+        .filter(|f| {
+            let back = book.chapters.get(f.chapter).is_some_and(|c| c.back_matter);
+            f.level <= 1 || (f.level == 2 && !back)
+        })
+        .collect();
     let mut front: Vec<(Page, PageReport)> = vec![
         (setter.half_title(book), front_page(PageKind::HalfTitle)),
         (

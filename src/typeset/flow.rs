@@ -545,6 +545,19 @@ impl Writer<'_, '_> {
                     *after_break = false;
                 }
                 BlockKind::Heading(heading) => {
+                    // A page may always break before a heading: what came
+                    // before does not keep with it (a one-line paragraph
+                    // kept with the heading above it would otherwise chain
+                    // short sections into one unbreakable block).
+                    if let Some(Flow::Line(line)) = self
+                        .flow
+                        .iter_mut()
+                        .rev()
+                        .find(|e| matches!(e, Flow::Line(_)))
+                        && line.role != Role::Heading
+                    {
+                        line.keep_with_next = false;
+                    }
                     // The space above is set once the heading's height is
                     // known: a line at least, and as much more as puts
                     // the text after it back on the grid.
