@@ -375,14 +375,16 @@ enum Align {
 }
 
 impl Setter<'_, '_> {
-    /// `text` set ragged in `measure`, in `face` (with the fallbacks).
-    fn lines(
+    /// `text` set ragged in `measure`, in `face` (with the fallbacks);
+    /// balanced too with `balanced`.
+    fn set(
         &mut self,
         text: &str,
         face: FaceId,
         size: f32,
         measure: f32,
         features: Features,
+        balanced: bool,
     ) -> Vec<SetLine> {
         let style = self.style;
         let spans = [Span {
@@ -400,7 +402,24 @@ impl Setter<'_, '_> {
             None,
             style.params.clone(),
         );
-        paragraph::set(&spans, &setting, self.shaper, None)
+        let lines = paragraph::set(&spans, &setting, self.shaper, None);
+        if balanced {
+            paragraph::balance(&spans, &setting, self.shaper, lines)
+        } else {
+            lines
+        }
+    }
+
+    /// `text` set ragged in `measure`, in `face` (with the fallbacks).
+    fn lines(
+        &mut self,
+        text: &str,
+        face: FaceId,
+        size: f32,
+        measure: f32,
+        features: Features,
+    ) -> Vec<SetLine> {
+        self.set(text, face, size, measure, features, false)
     }
 
     /// A title set for display: broken after a colon when it needs more
@@ -422,22 +441,7 @@ impl Setter<'_, '_> {
         };
         let mut lines = Vec::new();
         for part in parts {
-            let set = self.lines(part, face, size, measure, features);
-            let count = set.len();
-            let (mut low, mut high) = (measure / count as f32, measure);
-            let mut best = set;
-            // Eight halvings: within half a percent of the measure.
-            for _ in 0..8 {
-                let middle = (low + high) / 2.0;
-                let tried = self.lines(part, face, size, middle, features);
-                if tried.len() == count && !tried.iter().any(|l| l.overfull || l.broken) {
-                    best = tried;
-                    high = middle;
-                } else {
-                    low = middle;
-                }
-            }
-            lines.extend(best);
+            lines.extend(self.set(part, face, size, measure, features, true));
         }
         lines
     }

@@ -833,7 +833,7 @@ impl Writer<'_, '_> {
         let (mut lines, others) =
             paragraph::set_with_variants(spans, &setting, self.shaper, hyphenator, variants);
         if keep && !context.justify && lines.len() > 1 {
-            lines = self.balance(spans, setting, lines);
+            lines = paragraph::balance(spans, &setting, self.shaper, lines);
         }
         self.check_lines(&lines, context);
         let mut lines = self.lines(lines, context, keep, centre);
@@ -1035,31 +1035,6 @@ impl Writer<'_, '_> {
                 InlineKind::Html(_) => {}
             }
         }
-    }
-
-    /// A title or heading of several lines, balanced: broken on the
-    /// narrowest measure that still gives as many lines, so its last line
-    /// is not a lone word under a full one. (Headings are not hyphenated.)
-    fn balance(&mut self, spans: &[Span], setting: Setting, lines: Vec<SetLine>) -> Vec<SetLine> {
-        let count = lines.len();
-        let (mut low, mut high) = (setting.measure / count as f32, setting.measure);
-        let mut best = lines;
-        // Eight halvings: within half a percent of the measure.
-        for _ in 0..8 {
-            let middle = (low + high) / 2.0;
-            let narrower = Setting {
-                measure: middle,
-                ..setting.clone()
-            };
-            let tried = paragraph::set(spans, &narrower, self.shaper, None);
-            if tried.len() == count && !tried.iter().any(|l| l.overfull || l.broken) {
-                best = tried;
-                high = middle;
-            } else {
-                low = middle;
-            }
-        }
-        best
     }
 
     /// Warns at the source of the text that were set past the margin,

@@ -52,7 +52,7 @@
 
 use std::collections::BTreeMap;
 
-use super::flow::{ChapterFlow, Flow, HeadingMark, Line, Mark, Role};
+use super::flow::{ChapterFlow, Flow, HeadingMark, Line, Mark, Marked, Role};
 use super::frame::{Item, Link, Page, Positioned, Target};
 use super::style::Style;
 use crate::diag::Diagnostic;
@@ -558,15 +558,16 @@ impl<'a> Layout<'a> {
         let leading = style.size * style.leading_ratio;
         let mut out = ChapterPages::default();
         // Where each queued note's call and start are: page, x, y.
-        let mut calls: Vec<Option<(usize, f32, f32)>> = vec![None; self.queue.len()];
         let mut starts: Vec<Option<(usize, f32, f32)>> = vec![None; self.queue.len()];
-        // Links to resolve once every place is known: page, rectangle, and
-        // the queued note, to its start (true) or to its call.
-        let mut pending: Vec<(usize, [f32; 4], usize, bool)> = Vec::new();
-        let mut position_in_queue = vec![0; self.queue.len()];
+        let mut anchors = Anchors {
+            position_in_queue: vec![0; self.queue.len()],
+            links: std::mem::take(&mut self.links),
+            calls: vec![None; self.queue.len()],
+            pending: Vec::new(),
+        };
         for (q, &n) in self.queue.iter().enumerate() {
-            if n < position_in_queue.len() {
-                position_in_queue[n] = q;
+            if n < anchors.position_in_queue.len() {
+                anchors.position_in_queue[n] = q;
             }
         }
         for (p, page_break) in breaks.iter().enumerate() {
@@ -633,30 +634,15 @@ impl<'a> Layout<'a> {
                 if let Some(heading) = line.heading.take() {
                     info.headings.push((heading, baseline - ascent));
                 }
-                for marked in &line.marks {
-                    let rect = [
+                let rect = |marked: &Marked| {
+                    [
                         left + marked.x,
                         baseline - style.size * 0.8,
                         marked.width,
                         style.size,
-                    ];
-                    match marked.mark {
-                        Mark::Note(n) => {
-                            let q = position_in_queue.get(n).copied().unwrap_or(0);
-                            if calls.get(q).is_some_and(Option::is_none) {
-                                calls[q] = Some((p, rect[0], rect[1]));
-                                info.calls.push(n);
-                            }
-                            pending.push((p, rect, q, true));
-                        }
-                        Mark::Link(link) => {
-                            if let Some(url) = self.links.get(link) {
-                                page.links.push(uri_link(rect, url));
-                            }
-                        }
-                        Mark::NoteNumber(_) => {}
-                    }
-                }
+                    ]
+                };
+                anchors.mark(&line.marks, rect, p, None, &mut info, &mut page);
                 page.items
                     .extend(
                         std::mem::take(&mut line.items)
@@ -700,33 +686,15 @@ impl<'a> Layout<'a> {
                         info.continued = Some(note);
                     }
                     let line = &mut self.note_lines[x];
-                    for marked in &line.marks {
-                        let rect = [
+                    let rect = |marked: &Marked| {
+                        [
                             left + marked.x,
                             y - style.size * 0.7,
                             marked.width,
                             style.size * 0.9,
-                        ];
-                        match marked.mark {
-                            Mark::NoteNumber(_) => pending.push((p, rect, q, false)),
-                            Mark::Link(link) => {
-                                if let Some(url) = self.links.get(link) {
-                                    page.links.push(uri_link(rect, url));
-                                }
-                            }
-                            // A note called in a note's text: its call.
-                            Mark::Note(n) => {
-                                let called = position_in_queue.get(n).copied();
-                                if let Some(called) = called {
-                                    if calls[called].is_none() {
-                                        calls[called] = Some((p, rect[0], rect[1]));
-                                        info.calls.push(n);
-                                    }
-                                    pending.push((p, rect, called, true));
-                                }
-                            }
-                        }
-                    }
+                        ]
+                    };
+                    anchors.mark(&line.marks, rect, p, Some(q), &mut info, &mut page);
                     page.items
                         .extend(std::mem::take(&mut line.items).into_iter().map(|item| {
                             Positioned {
@@ -761,8 +729,8 @@ impl<'a> Layout<'a> {
             out.info.push(info);
         }
         // Call → note, and the note's number → its call.
-        for (p, rect, q, to_note) in pending {
-            let place = if to_note { starts[q] } else { calls[q] };
+        for (p, rect, q, to_note) in anchors.pending {
+            let place = if to_note { starts[q] } else { anchors.calls[q] };
             if let Some((page, x, y)) = place {
                 out.pages[p].links.push(Link {
                     x: rect[0],
@@ -1098,6 +1066,61 @@ impl Search<'_, '_> {
         }
         if let Some((cost, page)) = best {
             self.best.push((self.cost + cost, page));
+        }
+    }
+}
+
+/// The note calls and links of a chapter's lines as they are placed, and
+/// the links between calls and notes, resolved once every place is known.
+struct Anchors {
+    /// Each note's place in the queue.
+    position_in_queue: Vec<usize>,
+    /// The chapter's link addresses.
+    links: Vec<String>,
+    /// Where each queued note is first called: page, x, y.
+    calls: Vec<Option<(usize, f32, f32)>>,
+    /// Links to resolve: page, rectangle, and the queued note, to its
+    /// start (true) or to its call.
+    pending: Vec<(usize, [f32; 4], usize, bool)>,
+}
+
+impl Anchors {
+    /// The marks of a line placed on page `p` (`rect` gives each one's
+    /// clickable area): a note call (its first, recorded in `info`), a
+    /// link to an address, and in a note's line (`number`, the queued
+    /// note) its number, which links back to the call.
+    fn mark(
+        &mut self,
+        marks: &[Marked],
+        rect: impl Fn(&Marked) -> [f32; 4],
+        p: usize,
+        number: Option<usize>,
+        info: &mut PageInfo,
+        page: &mut Page,
+    ) {
+        for marked in marks {
+            let rect = rect(marked);
+            match marked.mark {
+                Mark::Note(n) => {
+                    if let Some(&q) = self.position_in_queue.get(n) {
+                        if self.calls[q].is_none() {
+                            self.calls[q] = Some((p, rect[0], rect[1]));
+                            info.calls.push(n);
+                        }
+                        self.pending.push((p, rect, q, true));
+                    }
+                }
+                Mark::Link(link) => {
+                    if let Some(url) = self.links.get(link) {
+                        page.links.push(uri_link(rect, url));
+                    }
+                }
+                Mark::NoteNumber(_) => {
+                    if let Some(q) = number {
+                        self.pending.push((p, rect, q, false));
+                    }
+                }
+            }
         }
     }
 }

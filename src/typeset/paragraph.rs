@@ -186,6 +186,41 @@ pub fn set(
     set_with_variants(spans, setting, shaper, hyphenator, false).0
 }
 
+/// A ragged paragraph of several lines, balanced: set again on the
+/// narrowest measure that still gives as many lines (none broken between
+/// letters or past the margin), so its last line is not a lone word under
+/// a full one. `lines` is its setting on `setting`'s measure. Not
+/// hyphenated.
+pub fn balance(
+    spans: &[Span],
+    setting: &Setting,
+    shaper: &mut Shaper,
+    lines: Vec<SetLine>,
+) -> Vec<SetLine> {
+    let count = lines.len();
+    if count < 2 {
+        return lines;
+    }
+    let (mut low, mut high) = (setting.measure / count as f32, setting.measure);
+    let mut best = lines;
+    // Eight halvings: within half a percent of the measure.
+    for _ in 0..8 {
+        let middle = (low + high) / 2.0;
+        let narrower = Setting {
+            measure: middle,
+            ..setting.clone()
+        };
+        let tried = set(spans, &narrower, shaper, None);
+        if tried.len() == count && !tried.iter().any(|l| l.overfull || l.broken) {
+            best = tried;
+            high = middle;
+        } else {
+            low = middle;
+        }
+    }
+    best
+}
+
 /// Another setting of a paragraph, a line shorter or longer than its best.
 #[derive(Debug, Clone)]
 pub struct Variant {
