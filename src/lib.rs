@@ -84,6 +84,7 @@ pub mod diag;
 pub mod epub;
 pub mod fonts;
 pub mod html;
+pub mod import;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -189,7 +190,23 @@ pub fn compile(world: &dyn World) -> Compiled {
         {
             // The saved original's fingerprint, for the source appendix.
             match world.read(path) {
-                Ok(bytes) => source.sha256 = Some(sha256_hex(&bytes)),
+                Ok(bytes) => {
+                    let sha = sha256_hex(&bytes);
+                    // The original changed since it was imported?
+                    if let Some((recorded, at)) = &parsed.source_sha256
+                        && *recorded != sha
+                    {
+                        sink.push(
+                            Diagnostic::warning(
+                                "source-file-changed",
+                                format!("source file `{path}` is not the file that was imported: its SHA-256 is {sha}"),
+                            )
+                            .at(*at)
+                            .hint("restore the saved original, or record its new SHA-256 if the change is meant"),
+                        );
+                    }
+                    source.sha256 = Some(sha);
+                }
                 Err(_) => sink.push(
                     Diagnostic::warning("source-file-missing", format!("source file `{path}` does not exist"))
                         .at(span)

@@ -64,7 +64,7 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it into
 /// place: readers see the old file or the new one, never half of one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())

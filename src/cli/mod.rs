@@ -9,6 +9,7 @@
 mod build;
 mod check;
 mod diagnostics;
+mod import;
 mod init;
 
 use std::io::Write;
@@ -58,6 +59,10 @@ enum Command {
     /// Create a small working book in a new folder.
     #[command(after_help = EXIT_CODES)]
     Init(init::InitArgs),
+    /// Import a saved web page (text or HTML) as a new chapter: the article
+    /// cleaned and repaired, its source recorded, the original kept.
+    #[command(after_help = EXIT_CODES)]
+    Import(import::ImportArgs),
 }
 
 /// How diagnostics look.
@@ -107,6 +112,7 @@ pub fn run() -> i32 {
         Command::Build(build) => build::run(build, &context),
         Command::Check(check) => check::run(check, &context),
         Command::Init(init) => init::run(init, &context),
+        Command::Import(import) => import::run(import, &context),
     }
 }
 

@@ -29,6 +29,7 @@ struct RawSource {
     accessed: Option<String>,
     rights: Option<String>,
     file: Option<Spanned<String>>,
+    sha256: Option<Spanned<String>>,
     notes: Option<String>,
 }
 
@@ -44,6 +45,7 @@ const KEYS: &[&str] = &[
     "accessed",
     "rights",
     "file",
+    "sha256",
     "notes",
 ];
 
@@ -58,6 +60,9 @@ pub struct FrontMatter {
     pub source: Option<SourceRecord>,
     /// Where `source.file` is written, to point at when the file is missing.
     pub source_file_span: Option<Span>,
+    /// `source.sha256`: the saved original's SHA-256 as recorded on
+    /// import, and where it is written.
+    pub source_sha256: Option<(String, Span)>,
 }
 
 /// Parses the YAML that starts at byte `start` of `file`. Problems are errors
@@ -138,6 +143,21 @@ pub fn parse(
                     )
                     .at(span),
                 ),
+            }
+        }
+        if let Some(sha) = source.sha256 {
+            let span = span_at(&sha.referenced, sha.value.len());
+            let hex = sha.value.trim().to_ascii_lowercase();
+            if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                out.source_sha256 = Some((hex, span));
+            } else {
+                errors.push(
+                    Diagnostic::error(
+                        "front-matter-invalid",
+                        "front matter: `sha256` must be 64 hexadecimal digits",
+                    )
+                    .at(span),
+                );
             }
         }
         out.source = Some(record);

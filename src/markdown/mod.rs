@@ -43,6 +43,8 @@ pub struct Parsed {
     pub chapter: Chapter,
     /// Where the front matter names `source.file`, for the existence check.
     pub source_file_span: Option<Span>,
+    /// `source.sha256` as recorded on import, and where it is written.
+    pub source_sha256: Option<(String, Span)>,
 }
 
 /// Parses one chapter. `slug` must be unique in the book.
@@ -203,6 +205,7 @@ pub fn parse(
             back_matter: false,
         },
         source_file_span: front.source_file_span,
+        source_sha256: front.source_sha256,
     }
 }
 
