@@ -38,7 +38,7 @@ pub fn chapter(title: Option<&str>, heading: Option<&str>, blocks: &[Block], sou
     out.push_str("---\n\n");
     if let Some(heading) = heading {
         out.push_str("# ");
-        out.push_str(&inline(&[Run::plain(heading)], true));
+        out.push_str(&inline(&[Run::plain(heading)], false));
         out.push_str("\n\n");
     }
     // Headings inside the article go one level below the chapter's.
@@ -70,7 +70,7 @@ pub fn chapter(title: Option<&str>, heading: Option<&str>, blocks: &[Block], sou
                 let level = (level + 2).saturating_sub(top).clamp(2, 6) as usize;
                 out.push_str(&"#".repeat(level));
                 out.push(' ');
-                out.push_str(&inline(&block.runs, true).replace('\n', " "));
+                out.push_str(&inline(&block.runs, false).replace('\n', " "));
                 out.push('\n');
             }
             Kind::Quote(depth) => {
