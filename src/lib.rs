@@ -20,7 +20,7 @@
 //! - `main.rs`: the binary; hands over to `cli::run` and exits with its code.
 //! - `cli/`: the only place that knows clap, terminals, exit codes and how
 //!   diagnostics look on screen; one file per subcommand (`build`, `check`,
-//!   `init`) plus `diagnostics.rs` (rendering).
+//!   `import`, `init`) plus `diagnostics.rs` (rendering).
 //! - [`world`]: the [`World`](world::World) trait (files, listings, timestamp)
 //!   and `SystemWorld`; [`BookPath`](world::BookPath), a path proven to stay
 //!   inside the book.
@@ -53,6 +53,12 @@
 //! - [`fonts`]: the embedded faces and the book's own (family, style,
 //!   weight, bytes, read from the files' tables), their roles, and subsets
 //!   of them for embedding.
+//! - [`import`]: `quire import`'s engine: a saved web page (text or HTML)
+//!   → a chapter file. Reads the page into blocks (`page`, `html`), finds
+//!   the article and the source record around it (`article`), repairs
+//!   scraping damage with general rules and the book's `import-rules.toml`
+//!   (`repair`, `rules`), writes front matter and Markdown (`write`).
+//!   Every block dropped and every repair made is reported.
 //! - [`html`]: tokenizer for the raw HTML a chapter may hold (tags, text with
 //!   references decoded, byte ranges); the EPUB sanitizes with it and the PDF
 //!   takes its text ([`html::text_blocks`]). Judges nothing.
