@@ -223,7 +223,7 @@ pub fn notes(version: &str, dropped: &[Dropped], repairs: &Repairs) -> String {
             .iter()
             .map(|(reason, count)| match count {
                 1 => reason.describe().to_string(),
-                n => format!("{} ({n} lines)", reason.describe()),
+                n => format!("{} ({n} items)", reason.describe()),
             })
             .collect();
         out.push_str(&format!(" Removed around the article: {}.", parts.join(", ")));
