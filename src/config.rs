@@ -8,11 +8,18 @@
 //!
 //! Every key, with its default, is documented here and in the README's
 //! reference; keep both in step.
+//!
+//! A [`Config`] also serializes, with the same kebab-case names and each
+//! value written as a user would write it in `book.toml` (`"6in x 9in"`,
+//! `"11pt"`, `"en"`): the build manifest records the effective
+//! configuration, defaults filled in, this way. A key whose default is
+//! worked out elsewhere (`identifier`, `chapters`, the font families) is
+//! `null` there.
 
 use std::fmt;
 
-use serde::Deserialize;
 use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize, Serializer};
 use toml::Spanned;
 
 use crate::diag::Diagnostic;
@@ -20,7 +27,7 @@ use crate::model::{FootnoteNumbering, Metadata};
 use crate::source::{FileId, Span};
 
 /// The whole `book.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
     /// `[book]`: what the book is. Required.
@@ -37,7 +44,7 @@ pub struct Config {
 }
 
 /// `[book]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BookConfig {
     /// Required.
@@ -69,7 +76,7 @@ pub struct BookConfig {
 }
 
 /// `[pdf]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct PdfConfig {
     /// Page size after trimming. Default: `6in x 9in`.
@@ -97,7 +104,7 @@ pub struct PdfConfig {
 /// `[pdf.running-heads]`: the line at the head of a page, on the left-hand
 /// (verso) and right-hand (recto) pages; never on a chapter's opening page
 /// or a blank one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct RunningHeads {
     /// Default: `book`.
@@ -116,7 +123,7 @@ impl Default for RunningHeads {
 }
 
 /// What a running head says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum HeadText {
     /// The book's title.
@@ -132,7 +139,7 @@ pub enum HeadText {
 }
 
 /// `folios`: where page numbers are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Folios {
     /// Centred below the text block, on every page but blank ones.
@@ -144,7 +151,7 @@ pub enum Folios {
 }
 
 /// `figures`: which digits running text uses (where the font has both).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Figures {
     /// Capital-height digits, 1234 (the font's default).
@@ -182,6 +189,13 @@ impl<'de> Deserialize<'de> for Expansion {
     }
 }
 
+impl Serialize for Expansion {
+    /// The number of per cent, as written.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_f64(self.0)
+    }
+}
+
 impl Default for PdfConfig {
     fn default() -> Self {
         PdfConfig {
@@ -202,7 +216,7 @@ impl Default for PdfConfig {
 }
 
 /// `[pdf.margins]`: inner is the binding side.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Margins {
     /// Default: `0.75in`.
@@ -228,7 +242,7 @@ impl Default for Margins {
 }
 
 /// `[pdf.fonts]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct FontsConfig {
     /// Family of the body text. Default: `Libertinus Serif`.
@@ -243,7 +257,7 @@ pub struct FontsConfig {
 }
 
 /// `[epub]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct EpubConfig {
     /// Cover image (PNG, JPEG, GIF or WebP) in the book folder. Default: a
@@ -255,7 +269,7 @@ pub struct EpubConfig {
 
 /// `[hyphenation]`: hyphenation of the print edition, in the book's language
 /// (see `typeset::hyphenate` for the languages with patterns).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct HyphenationConfig {
     /// Whether to hyphenate at all. Default: `true`.
@@ -389,6 +403,37 @@ impl<'de> Deserialize<'de> for Length {
     }
 }
 
+impl fmt::Display for Length {
+    /// The shortest way to write the length in `in`, `mm` or `pt` (ties in
+    /// that order) with at most three decimals that [`Length::parse`] reads
+    /// back to within a billionth of a point (`54pt`, `6in`, `148mm`); else
+    /// in points with every digit. The same length is always written the
+    /// same way.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shortest: Option<String> = None;
+        for (unit, per) in [("in", 72.0), ("mm", 72.0 / 25.4), ("pt", 1.0)] {
+            let value = (self.0 / per * 1000.0).round() / 1000.0;
+            if (value * per - self.0).abs() <= 1e-9 {
+                let text = format!("{value}{unit}");
+                if shortest.as_ref().is_none_or(|best| text.len() < best.len()) {
+                    shortest = Some(text);
+                }
+            }
+        }
+        match shortest {
+            Some(text) => f.write_str(&text),
+            None => write!(f, "{}pt", self.0),
+        }
+    }
+}
+
+impl Serialize for Length {
+    /// As its [`Display`](fmt::Display) text, which `book.toml` accepts.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// Page size: `"6in x 9in"`, or a name (`a4`, `a5`, `b5`, `letter`,
 /// `us-trade` = 6x9 in, `royal` = 156x234 mm, `demy` = 138x216 mm).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -444,6 +489,20 @@ impl<'de> Deserialize<'de> for TrimSize {
     }
 }
 
+impl fmt::Display for TrimSize {
+    /// `WIDTH x HEIGHT`, each as [`Length`] writes it (`6in x 9in`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} x {}", self.width, self.height)
+    }
+}
+
+impl Serialize for TrimSize {
+    /// As its [`Display`](fmt::Display) text, which `book.toml` accepts.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// A well-formed BCP 47 language tag (`en`, `en-GB`, `ko`, `zh-Hant-TW`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LanguageTag(pub String);
@@ -479,6 +538,13 @@ impl<'de> Deserialize<'de> for LanguageTag {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         LanguageTag::parse(&text).map_err(de::Error::custom)
+    }
+}
+
+impl Serialize for LanguageTag {
+    /// The tag as written.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
     }
 }
 
@@ -531,6 +597,13 @@ impl<'de> Deserialize<'de> for Date {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Date {
+    /// The date as written.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
     }
 }
 
@@ -685,6 +758,67 @@ mod tests {
         assert!((a5.width.to_pt() - 419.527).abs() < 0.01);
         assert_eq!(TrimSize::parse("5in x 8in").unwrap().height.to_pt(), 576.0);
         assert!(TrimSize::parse("huge").is_err());
+    }
+
+    #[test]
+    fn lengths_are_written_the_shortest_way_that_reads_back() {
+        for (written, shown) in [
+            ("0.75in", "54pt"),
+            ("6in", "6in"),
+            ("11pt", "11pt"),
+            ("148mm", "148mm"),
+            ("1.5cm", "15mm"),
+            ("3pc", "36pt"),
+            ("10.25pt", "10.25pt"),
+            ("0.1234567in", "8.8888824pt"),
+        ] {
+            let length = Length::parse(written).unwrap();
+            let text = length.to_string();
+            assert_eq!(text, shown, "{written}");
+            let back = Length::parse(&text).unwrap().to_pt();
+            assert!((back - length.to_pt()).abs() <= 1e-9, "{written}: {back}");
+        }
+        assert_eq!(TrimSize::parse("a5").unwrap().to_string(), "148mm x 210mm");
+        assert_eq!(
+            TrimSize::parse("letter").unwrap().to_string(),
+            "8.5in x 11in"
+        );
+    }
+
+    /// The effective configuration, serialized, is a `book.toml` that
+    /// means the same: every key as a user writes it, defaults filled in.
+    #[test]
+    fn the_serialized_config_reads_back_as_itself() {
+        let text = "[book]\ntitle = \"A\"\nlanguage = \"de\"\ndate = \"2020-09\"\n\
+                    keywords = [\"k\"]\nchapters = [\"c/1.md\"]\n\
+                    [pdf]\ntrim-size = \"a5\"\nfont-size = \"10.5pt\"\nfont-expansion = 1.5\n\
+                    figures = \"old-style\"\nfootnote-numbering = \"book\"\n\
+                    [pdf.margins]\ninner = \"2cm\"\n[pdf.running-heads]\nrecto = \"section\"\n\
+                    [pdf.fonts]\nbody = \"X\"\nfiles = [\"f.otf\"]\n\
+                    [epub]\ncover = \"c.png\"\n[hyphenation]\nexceptions = [\"pro-ject\"]\n";
+        for text in [text, "[book]\ntitle = \"A\"\n"] {
+            let config = parse_ok(text);
+            let json = serde_json::to_value(&config).unwrap();
+            let toml = toml::to_string(&config).unwrap();
+            let again = serde_json::to_value(parse_ok(&toml)).unwrap();
+            assert_eq!(json, again, "{toml}");
+            if text.contains("a5") {
+                assert_eq!(json["pdf"]["trim-size"], "148mm x 210mm");
+                assert_eq!(json["pdf"]["margins"]["inner"], "20mm");
+                assert_eq!(json["pdf"]["margins"]["top"], "54pt");
+                assert_eq!(json["pdf"]["font-size"], "10.5pt");
+                assert_eq!(json["pdf"]["running-heads"]["recto"], "section");
+                assert_eq!(json["pdf"]["figures"], "old-style");
+                assert_eq!(json["book"]["language"], "de");
+                assert_eq!(json["book"]["date"], "2020-09");
+                assert_eq!(json["hyphenation"]["exceptions"][0], "pro-ject");
+            } else {
+                assert_eq!(json["pdf"]["trim-size"], "6in x 9in");
+                assert_eq!(json["pdf"]["font-expansion"], 2.0);
+                assert_eq!(json["book"]["language"], "en");
+                assert_eq!(json["book"]["identifier"], serde_json::Value::Null);
+            }
+        }
     }
 
     #[test]

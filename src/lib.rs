@@ -9,21 +9,27 @@
 //!       ──appendix──> model::Book ending with its source appendix (at render)
 //!       ──epub──> book.epub
 //!       ──typeset──> frames ──pdf──> book.pdf
+//!       ──manifest──> book.manifest.json   (inputs read, outputs made, tool, config)
 //! ```
 //!
-//! [`compile`] runs the stages up to the model, one call each; [`render`]
-//! runs the writers in memory. The CLI calls both, prints the diagnostics
-//! once, and only then writes files.
+//! [`compile`] runs the stages up to the model, one call each, recording
+//! every file it reads; [`render`] runs the writers in memory. The CLI calls
+//! both, prints the diagnostics once, and only then writes files: the
+//! editions, then the build manifest ([`manifest::Manifest::new`]). `quire
+//! build --verify` runs the same two calls and compares manifests
+//! ([`manifest::compare`]) instead of writing.
 //!
 //! # Code map
 //!
 //! - `main.rs`: the binary; hands over to `cli::run` and exits with its code.
 //! - `cli/`: the only place that knows clap, terminals, exit codes and how
-//!   diagnostics look on screen; one file per subcommand (`build`, `check`,
-//!   `import`, `init`) plus `diagnostics.rs` (rendering).
+//!   diagnostics look on screen; one file per subcommand (`build` with its
+//!   `--verify`, `check`, `import`, `init`) plus `diagnostics.rs` (rendering).
 //! - [`world`]: the [`World`](world::World) trait (files, listings, timestamp)
 //!   and `SystemWorld`; [`BookPath`](world::BookPath), a path proven to stay
-//!   inside the book.
+//!   inside the book; [`Recorder`](world::Recorder), which remembers every
+//!   file read with its SHA-256, and [`Pinned`](world::Pinned), which gives
+//!   a fixed timestamp and commit for a rebuild.
 //! - [`source`]: source files, [`Span`](source::Span)s, line/column lookup.
 //! - [`diag`]: [`Diagnostic`](diag::Diagnostic) (severity, code, message,
 //!   location, hints) and the [`Sink`](diag::Sink) warnings go into.
@@ -62,6 +68,10 @@
 //! - [`html`]: tokenizer for the raw HTML a chapter may hold (tags, text with
 //!   references decoded, byte ranges); the EPUB sanitizes with it and the PDF
 //!   takes its text ([`html::text_blocks`]). Judges nothing.
+//! - [`manifest`]: the build manifest (inputs with their SHA-256, outputs
+//!   with SHA-256 and size, tool version, `SOURCE_DATE_EPOCH`, git commit,
+//!   effective configuration) as JSON, read back and checked, and the
+//!   differences between two. Does no I/O.
 //!
 //! # Invariants
 //!
@@ -76,7 +86,9 @@
 //!   neither knows Markdown.
 //! - **Output is a pure function of the inputs**: no clock (the timestamp
 //!   comes from `SOURCE_DATE_EPOCH` through the world), no random ids, no
-//!   hash-map order in anything emitted.
+//!   hash-map order and no absolute path in anything emitted. The inputs
+//!   are exactly the files read through the world, which the manifest
+//!   lists, plus the timestamp, the git commit and the tool itself.
 //! - No global mutable state; no `unsafe`.
 
 #![forbid(unsafe_code)]
@@ -92,6 +104,7 @@ pub mod fonts;
 pub mod html;
 pub mod import;
 pub mod load;
+pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod pdf;
@@ -125,6 +138,12 @@ pub struct Compiled {
     pub templates: Option<epub::Templates>,
     /// The fonts: the embedded faces and the book's own, in their roles.
     pub fonts: Option<fonts::FontSet>,
+    /// Every file of the book that was read (`book.toml`, chapters, saved
+    /// originals, images, the book's own fonts and templates), with its
+    /// SHA-256, sorted by path: the inputs of the build manifest. The
+    /// embedded fonts and templates are not files of the book; the tool's
+    /// version stands for them.
+    pub inputs: Vec<world::FileRead>,
 }
 
 impl Compiled {
@@ -146,8 +165,11 @@ fn in_source_order(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// Reads and parses a book: the pipeline up to the model.
+/// Reads and parses a book: the pipeline up to the model. Every file read
+/// goes through a [`Recorder`](world::Recorder), so [`Compiled::inputs`]
+/// lists exactly what the book depended on.
 pub fn compile(world: &dyn World) -> Compiled {
+    let world = &world::Recorder::new(world);
     let mut sources = SourceMap::new();
     let mut sink = Sink::new();
 
@@ -162,6 +184,7 @@ pub fn compile(world: &dyn World) -> Compiled {
             git_commit: None,
             templates: None,
             fonts: None,
+            inputs: world.reads(),
         };
     };
 
@@ -249,6 +272,7 @@ pub fn compile(world: &dyn World) -> Compiled {
         git_commit: world.git_commit(),
         templates,
         fonts: Some(fonts),
+        inputs: world.reads(),
     }
 }
 
@@ -264,8 +288,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex
 }
 
-/// The editions quire can write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The editions quire can write (`epub`, `pdf` in a build manifest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Edition {
     /// The EPUB 3 e-book.
     Epub,

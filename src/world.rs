@@ -6,9 +6,15 @@
 //! every path is relative, normalised, and checked again after symlinks are
 //! resolved. The engine (`load`, `markdown`, later `typeset`) never touches the
 //! file system or the clock except through this trait.
+//!
+//! Two worlds wrap another: [`Recorder`] remembers every file read through
+//! it with its SHA-256 (the inputs of the build manifest), and [`Pinned`]
+//! gives a fixed build record (timestamp and commit) for a rebuild.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// A path inside the book folder: relative, `/`-separated, without `.` or `..`
 /// components and without a root. Only [`BookPath::parse`] makes one, so
@@ -100,6 +106,23 @@ impl fmt::Display for BookPath {
     }
 }
 
+impl serde::Serialize for BookPath {
+    /// As written in diagnostics and manifests: `chapters/01.md`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BookPath {
+    /// Read as [`BookPath::parse`] reads a path in a book: one that is
+    /// absolute or leads outside is refused.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        BookPath::parse(&text)
+            .map_err(|why| serde::de::Error::custom(format!("path `{text}` refused: {why}")))
+    }
+}
+
 /// Why a file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileError {
@@ -146,6 +169,116 @@ pub trait World: Sync {
     /// is in none or the commit cannot be read.
     fn git_commit(&self) -> Option<String> {
         None
+    }
+}
+
+/// A file the engine read, with the SHA-256 of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRead {
+    /// Its path in the book.
+    pub path: BookPath,
+    /// The SHA-256 of its bytes, in lower-case hexadecimal.
+    pub sha256: String,
+}
+
+/// A world that answers as another and remembers every file read through
+/// it successfully, with its SHA-256: what a build depended on. Files that
+/// could not be read, listings and probes are not recorded (a file that
+/// appears later and is then read shows up as a new input).
+pub struct Recorder<'a> {
+    world: &'a dyn World,
+    /// Sorted by path, so the record has one order whatever the order of
+    /// reads; a file read twice is recorded once.
+    reads: Mutex<BTreeMap<BookPath, String>>,
+}
+
+impl<'a> Recorder<'a> {
+    /// A recorder in front of `world`, having recorded nothing yet.
+    pub fn new(world: &'a dyn World) -> Self {
+        Recorder {
+            world,
+            reads: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The files read so far, sorted by path.
+    pub fn reads(&self) -> Vec<FileRead> {
+        // A panic while the lock was held cannot leave the map half-written
+        // (an insert either happened or not), so a poisoned lock is usable.
+        let reads = self
+            .reads
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        reads
+            .iter()
+            .map(|(path, sha256)| FileRead {
+                path: path.clone(),
+                sha256: sha256.clone(),
+            })
+            .collect()
+    }
+}
+
+impl World for Recorder<'_> {
+    fn read(&self, path: &BookPath) -> Result<Vec<u8>, FileError> {
+        let bytes = self.world.read(path)?;
+        let sha256 = crate::sha256_hex(&bytes);
+        self.reads
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(path.clone(), sha256);
+        Ok(bytes)
+    }
+
+    fn list(&self, dir: Option<&BookPath>) -> Result<Vec<String>, FileError> {
+        self.world.list(dir)
+    }
+
+    fn probe(&self, path: &BookPath) -> Result<(), FileError> {
+        self.world.probe(path)
+    }
+
+    fn timestamp(&self) -> Option<i64> {
+        self.world.timestamp()
+    }
+
+    fn git_commit(&self) -> Option<String> {
+        self.world.git_commit()
+    }
+}
+
+/// A world that answers as another, except for the build record: the
+/// timestamp and the git commit are the ones given here. `quire build
+/// --verify` rebuilds a book this way with the manifest's record, so the
+/// editions can come out the same wherever the folder now is.
+pub struct Pinned<'a> {
+    /// The world whose files are read.
+    pub world: &'a dyn World,
+    /// The build timestamp to give (`SOURCE_DATE_EPOCH`).
+    pub timestamp: Option<i64>,
+    /// The git commit to give.
+    pub git_commit: Option<String>,
+}
+
+impl World for Pinned<'_> {
+    fn read(&self, path: &BookPath) -> Result<Vec<u8>, FileError> {
+        self.world.read(path)
+    }
+
+    fn list(&self, dir: Option<&BookPath>) -> Result<Vec<String>, FileError> {
+        self.world.list(dir)
+    }
+
+    fn probe(&self, path: &BookPath) -> Result<(), FileError> {
+        self.world.probe(path)
+    }
+
+    fn timestamp(&self) -> Option<i64> {
+        self.timestamp
+    }
+
+    fn git_commit(&self) -> Option<String> {
+        self.git_commit.clone()
     }
 }
 
@@ -338,6 +471,46 @@ mod tests {
         assert_eq!(git_commit(&tree).as_deref(), Some(hash), "worktree");
         std::fs::write(tree_git.join("HEAD"), "ref: refs/heads/../../etc\n").unwrap();
         assert_eq!(git_commit(&tree), None, "a ref that climbs out");
+    }
+
+    /// The recorder lists each file read once, sorted, with its SHA-256;
+    /// not a file that could not be read; and answers as its world.
+    #[test]
+    fn the_recorder_lists_what_was_read() {
+        let temp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(temp.path().join("chapters")).unwrap();
+        std::fs::write(temp.path().join("chapters/b.md"), "b").unwrap();
+        std::fs::write(temp.path().join("book.toml"), "t").unwrap();
+        let world = SystemWorld::new(temp.path(), Some(7)).unwrap();
+        let recorder = Recorder::new(&world);
+        let path = |p: &str| BookPath::parse(p).unwrap();
+        assert_eq!(recorder.read(&path("chapters/b.md")).unwrap(), b"b");
+        assert_eq!(recorder.read(&path("book.toml")).unwrap(), b"t");
+        assert_eq!(recorder.read(&path("book.toml")).unwrap(), b"t");
+        assert_eq!(recorder.read(&path("gone.md")), Err(FileError::NotFound));
+        assert_eq!(recorder.probe(&path("chapters/b.md")), Ok(()));
+        assert_eq!(recorder.list(Some(&path("chapters"))).unwrap(), ["b.md"]);
+        assert_eq!(recorder.timestamp(), Some(7));
+        let reads: Vec<(String, String)> = recorder
+            .reads()
+            .into_iter()
+            .map(|read| (read.path.to_string(), read.sha256))
+            .collect();
+        assert_eq!(
+            reads,
+            [
+                ("book.toml".to_string(), crate::sha256_hex(b"t")),
+                ("chapters/b.md".to_string(), crate::sha256_hex(b"b")),
+            ]
+        );
+        let pinned = Pinned {
+            world: &recorder,
+            timestamp: None,
+            git_commit: Some("c".repeat(40)),
+        };
+        assert_eq!(pinned.timestamp(), None);
+        assert_eq!(pinned.git_commit(), Some("c".repeat(40)));
+        assert_eq!(pinned.read(&path("book.toml")).unwrap(), b"t");
     }
 
     #[test]

@@ -149,38 +149,3 @@ fn the_pdf_ends_with_the_source_appendix() {
     assert!(joined.contains(&hash), "the SHA-256 {hash} in {appendix}");
     assert!(appendix.contains("Built: 2025-01-02 03:04:05 UTC"));
 }
-
-/// The same book in two folders (outside any repository), built with the
-/// same `SOURCE_DATE_EPOCH`, gives the same EPUB and PDF, byte for byte:
-/// no absolute path, clock, random id or hash-map order in either.
-#[test]
-fn two_folders_give_the_same_bytes() {
-    let editions = |_: usize| -> Vec<(String, Vec<u8>)> {
-        let folder = temp();
-        let book = folder.path().join("somewhere").join("book");
-        common::copy_dir(&repo().join("book"), &book, &["out"]);
-        let out = temp();
-        let result = run(quire()
-            .args(["build", "--out"])
-            .arg(out.path())
-            .arg(&book)
-            .env("SOURCE_DATE_EPOCH", "1735787045"));
-        assert_eq!(result.code, 0, "build failed:\n{}", result.stderr);
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out.path())
-            .unwrap()
-            .map(|entry| {
-                let path = entry.unwrap().path();
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                (name, std::fs::read(&path).unwrap())
-            })
-            .collect();
-        files.sort();
-        files
-    };
-    let (first, second) = (editions(1), editions(2));
-    assert_eq!(first.len(), 2, "an EPUB and a PDF");
-    for ((name, a), (other, b)) in first.iter().zip(&second) {
-        assert_eq!(name, other);
-        assert!(a == b, "{name} differs between the two folders");
-    }
-}

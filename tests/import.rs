@@ -14,7 +14,10 @@ const SEED: &str = "sources/000_60b91b2e5b986131.txt";
 
 fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Every file under `root` with its bytes.
@@ -47,12 +50,21 @@ fn sample() -> (tempfile::TempDir, PathBuf) {
 fn empty_book() -> (tempfile::TempDir, PathBuf) {
     let dir = temp();
     let book = dir.path().join("book");
-    write(&book, "book.toml", "[book]\ntitle = \"Imported Pages\"\nauthors = [\"A. Tester\"]\nlanguage = \"en\"\n");
+    write(
+        &book,
+        "book.toml",
+        "[book]\ntitle = \"Imported Pages\"\nauthors = [\"A. Tester\"]\nlanguage = \"en\"\n",
+    );
     (dir, book)
 }
 
 fn import(file: &Path, book: &Path, extra: &[&str]) -> common::Run {
-    run(quire().arg("import").arg(file).arg("--book").arg(book).args(extra))
+    run(quire()
+        .arg("import")
+        .arg(file)
+        .arg("--book")
+        .arg(book)
+        .args(extra))
 }
 
 /// The chapter's body without front matter.
@@ -87,7 +99,10 @@ fn notes_inlined(markdown: &str) -> String {
 /// The body without footnotes: definitions and calls left out.
 fn notes_removed(markdown: &str) -> String {
     let mut out = String::new();
-    for line in body(markdown).lines().filter(|line| !line.starts_with("[^")) {
+    for line in body(markdown)
+        .lines()
+        .filter(|line| !line.starts_with("[^"))
+    {
         let mut rest = line;
         while let Some(at) = rest.find("[^") {
             out.push_str(&rest[..at]);
@@ -130,7 +145,11 @@ fn the_sample_chapter_round_trips_from_its_saved_original() {
     let (_dir, book) = sample();
     let original = std::fs::read(book.join(SEED)).unwrap();
     let result = import(&book.join(SEED), &book, &[]);
-    assert_eq!(result.code, 0, "import failed:\n{}{}", result.stdout, result.stderr);
+    assert_eq!(
+        result.code, 0,
+        "import failed:\n{}{}",
+        result.stdout, result.stderr
+    );
     // The report names each repair with its count.
     for line in [
         "backslashes glued in place of a space: 305",
@@ -141,7 +160,11 @@ fn the_sample_chapter_round_trips_from_its_saved_original() {
         "the copyright footer",
         "rules: ",
     ] {
-        assert!(result.stdout.contains(line), "the report lacks {line:?}:\n{}", result.stdout);
+        assert!(
+            result.stdout.contains(line),
+            "the report lacks {line:?}:\n{}",
+            result.stdout
+        );
     }
 
     let path = book.join("chapters/02-formation-of-the-international-allied-forces.md");
@@ -149,7 +172,11 @@ fn the_sample_chapter_round_trips_from_its_saved_original() {
     let body = body(&imported);
     assert!(!body.contains('\\'), "a backslash is left");
     assert!(!body.contains(" rom "), "a ` rom ` is left");
-    assert!(body.starts_with("\n# 6. Formation of the International Allied Forces\n"), "{}", &body[..200]);
+    assert!(
+        body.starts_with("\n# 6. Formation of the International Allied Forces\n"),
+        "{}",
+        &body[..200]
+    );
 
     // The source record, read from the page.
     for field in [
@@ -165,13 +192,21 @@ fn the_sample_chapter_round_trips_from_its_saved_original() {
     ] {
         assert!(imported.contains(&field), "front matter lacks {field}:\n{}", &imported[..1500]);
     }
-    let notes = imported.lines().find(|l| l.starts_with("  notes: ")).expect("notes");
-    assert!(notes.contains("backslashes glued in place of a space: 305"), "{notes}");
+    let notes = imported
+        .lines()
+        .find(|l| l.starts_with("  notes: "))
+        .expect("notes");
+    assert!(
+        notes.contains("backslashes glued in place of a space: 305"),
+        "{notes}"
+    );
     assert!(notes.contains("“ rom ” → “ from ”: 15"), "{notes}");
 
     // The words: the book's chapter (its footnotes were added by an editor
     // after import: the three citations the page had in parentheses).
-    let edited = std::fs::read_to_string(book.join("chapters/01-formation-of-the-allied-forces.md")).unwrap();
+    let edited =
+        std::fs::read_to_string(book.join("chapters/01-formation-of-the-allied-forces.md"))
+            .unwrap();
     let ours = words(body);
     let theirs_text = notes_removed(&edited);
     let theirs = words(&theirs_text);
@@ -190,7 +225,10 @@ fn the_sample_chapter_round_trips_from_its_saved_original() {
         with_notes.len()
     );
     assert!(similarity >= 0.99, "similarity {similarity:.4}");
-    assert!(recall >= 0.99, "only {recall:.4} of the book's words came back");
+    assert!(
+        recall >= 0.99,
+        "only {recall:.4} of the book's words came back"
+    );
     assert!(exact >= 0.99, "with the notes in place {exact:.4}");
 
     // The original is untouched, the chapter is listed, and the book reads.
@@ -202,7 +240,11 @@ fn the_sample_chapter_round_trips_from_its_saved_original() {
     );
     let check = common::check_short(&book);
     assert_eq!(check.code, 0, "check failed:\n{}", check.stderr);
-    assert!(!check.stderr.contains("source-file-changed"), "{}", check.stderr);
+    assert!(
+        !check.stderr.contains("source-file-changed"),
+        "{}",
+        check.stderr
+    );
 }
 
 #[test]
@@ -211,9 +253,21 @@ fn a_dry_run_shows_the_chapter_and_writes_nothing() {
     let before = snapshot(&book);
     let result = import(&book.join(SEED), &book, &["--dry-run"]);
     assert_eq!(result.code, 0, "{}", result.stderr);
-    assert!(result.stdout.contains("dry run: nothing written"), "{}", result.stdout);
-    assert!(result.stdout.contains("\n# 6. Formation of the International Allied Forces\n"));
-    assert!(result.stdout.contains("backslashes glued in place of a space: 305"));
+    assert!(
+        result.stdout.contains("dry run: nothing written"),
+        "{}",
+        result.stdout
+    );
+    assert!(
+        result
+            .stdout
+            .contains("\n# 6. Formation of the International Allied Forces\n")
+    );
+    assert!(
+        result
+            .stdout
+            .contains("backslashes glued in place of a space: 305")
+    );
     assert_eq!(snapshot(&book), before, "a dry run changed the book");
 }
 
@@ -222,16 +276,31 @@ fn an_html_page_keeps_its_article_and_drops_the_site() {
     let (_dir, book) = empty_book();
     let page = repo().join("tests/import/blog.html");
     let result = import(&page, &book, &[]);
-    assert_eq!(result.code, 0, "import failed:\n{}{}", result.stdout, result.stderr);
-    for reason in ["site navigation", "comments", "a sidebar", "a skip-to-content link", "page information"] {
-        assert!(result.stdout.contains(reason), "the report lacks {reason:?}:\n{}", result.stdout);
+    assert_eq!(
+        result.code, 0,
+        "import failed:\n{}{}",
+        result.stdout, result.stderr
+    );
+    for reason in [
+        "site navigation",
+        "comments",
+        "a sidebar",
+        "a skip-to-content link",
+        "page information",
+    ] {
+        assert!(
+            result.stdout.contains(reason),
+            "the report lacks {reason:?}:\n{}",
+            result.stdout
+        );
     }
     // The original is kept, unchanged, in sources/.
     assert_eq!(
         std::fs::read(book.join("sources/blog.html")).unwrap(),
         std::fs::read(&page).unwrap()
     );
-    let chapter = std::fs::read_to_string(book.join("chapters/01-notes-on-letterpress-spacing.md")).unwrap();
+    let chapter =
+        std::fs::read_to_string(book.join("chapters/01-notes-on-letterpress-spacing.md")).unwrap();
     for kept in [
         "  url: \"https://typedesk.example.org/2021/03/letterpress-spacing\"",
         "  site: \"The Type Desk\"",
@@ -248,7 +317,10 @@ fn an_html_page_keeps_its_article_and_drops_the_site() {
         "\n```\nquad  quad  em  en  thick  mid  thin  hair\n```\n",
         "worth reading for anyone who sets text on a screen or a page.",
     ] {
-        assert!(chapter.contains(kept), "the chapter lacks {kept:?}:\n{chapter}");
+        assert!(
+            chapter.contains(kept),
+            "the chapter lacks {kept:?}:\n{chapter}"
+        );
     }
     let body = body(&chapter);
     for dropped in [
@@ -266,7 +338,10 @@ fn an_html_page_keeps_its_article_and_drops_the_site() {
         "not text",
         "dataLayer",
     ] {
-        assert!(!body.contains(dropped), "the chapter keeps {dropped:?}:\n{body}");
+        assert!(
+            !body.contains(dropped),
+            "the chapter keeps {dropped:?}:\n{body}"
+        );
     }
     // The book reads it; an edited original is noticed.
     let check = common::check_short(&book);
@@ -274,15 +349,24 @@ fn an_html_page_keeps_its_article_and_drops_the_site() {
     assert!(!check.stderr.contains("warning"), "{}", check.stderr);
     write(&book, "sources/blog.html", "<p>changed</p>");
     let check = common::check_short(&book);
-    assert!(check.stderr.contains("source-file-changed"), "{}", check.stderr);
+    assert!(
+        check.stderr.contains("source-file-changed"),
+        "{}",
+        check.stderr
+    );
 }
 
 #[test]
 fn a_korean_page_keeps_its_article_and_record() {
     let (_dir, book) = empty_book();
     let result = import(&repo().join("tests/import/korean.html"), &book, &[]);
-    assert_eq!(result.code, 0, "import failed:\n{}{}", result.stdout, result.stderr);
-    let chapter = std::fs::read_to_string(book.join("chapters/01-활판-인쇄의-글자-사이.md")).unwrap();
+    assert_eq!(
+        result.code, 0,
+        "import failed:\n{}{}",
+        result.stdout, result.stderr
+    );
+    let chapter =
+        std::fs::read_to_string(book.join("chapters/01-활판-인쇄의-글자-사이.md")).unwrap();
     for kept in [
         "  title: \"활판 인쇄의 글자 사이\"",
         "  site: \"인쇄 이야기\"",
@@ -293,13 +377,33 @@ fn a_korean_page_keeps_its_article_and_record() {
         "흰 줄기가 생기지 않도록 조심하였다.\n",
         "옛 인쇄소의 안내서를 읽어 볼 만하다.\n",
     ] {
-        assert!(chapter.contains(kept), "the chapter lacks {kept:?}:\n{chapter}");
+        assert!(
+            chapter.contains(kept),
+            "the chapter lacks {kept:?}:\n{chapter}"
+        );
     }
     let body = body(&chapter);
-    for dropped in ["본문 바로가기", "처음으로", "로그인", "페이지 정보", "작성자", "공유", "이전글", "등록된 댓글이 없습니다", "Copyright"] {
-        assert!(!body.contains(dropped), "the chapter keeps {dropped:?}:\n{body}");
+    for dropped in [
+        "본문 바로가기",
+        "처음으로",
+        "로그인",
+        "페이지 정보",
+        "작성자",
+        "공유",
+        "이전글",
+        "등록된 댓글이 없습니다",
+        "Copyright",
+    ] {
+        assert!(
+            !body.contains(dropped),
+            "the chapter keeps {dropped:?}:\n{body}"
+        );
     }
-    assert_eq!(body.matches("\n\n").count(), 4, "a heading and four paragraphs:\n{body}");
+    assert_eq!(
+        body.matches("\n\n").count(),
+        4,
+        "a heading and four paragraphs:\n{body}"
+    );
     let check = common::check_short(&book);
     assert_eq!(check.code, 0, "check failed:\n{}", check.stderr);
 }
@@ -310,9 +414,21 @@ fn a_page_of_site_furniture_alone_is_an_error_and_writes_nothing() {
     let before = snapshot(&book);
     let result = import(&repo().join("tests/import/furniture.html"), &book, &[]);
     assert_eq!(result.code, 1, "{}{}", result.stdout, result.stderr);
-    assert!(result.stderr.contains("no article found"), "{}", result.stderr);
-    assert!(result.stderr.contains("site navigation"), "what was seen is listed:\n{}", result.stderr);
-    assert!(result.stderr.contains("nothing was written"), "{}", result.stderr);
+    assert!(
+        result.stderr.contains("no article found"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("site navigation"),
+        "what was seen is listed:\n{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("nothing was written"),
+        "{}",
+        result.stderr
+    );
     assert_eq!(snapshot(&book), before, "the book changed");
 }
 
@@ -329,11 +445,17 @@ fn a_bad_regex_in_the_rules_is_an_error_at_its_line() {
         .arg(&book));
     assert_eq!(result.code, 1, "{}{}", result.stdout, result.stderr);
     assert!(
-        result.stderr.contains("import-rules.toml:7:9: error[import-rules-bad-regex]: bad regex"),
+        result
+            .stderr
+            .contains("import-rules.toml:7:9: error[import-rules-bad-regex]: bad regex"),
         "{}",
         result.stderr
     );
-    assert!(result.stderr.contains("unclosed group"), "{}", result.stderr);
+    assert!(
+        result.stderr.contains("unclosed group"),
+        "{}",
+        result.stderr
+    );
     assert_eq!(snapshot(&book), before, "the book changed");
 
     // A rules file given on the command line is read instead.
@@ -347,6 +469,16 @@ fn a_bad_regex_in_the_rules_is_an_error_at_its_line() {
         .arg("--rules")
         .arg(&other));
     assert_eq!(result.code, 1);
-    assert!(result.stderr.contains("other-rules.toml:1:1: error[import-rules-invalid]"), "{}", result.stderr);
-    assert!(result.stderr.contains("missing field `with`"), "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("other-rules.toml:1:1: error[import-rules-invalid]"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("missing field `with`"),
+        "{}",
+        result.stderr
+    );
 }

@@ -1,11 +1,15 @@
-//! `quire build`: run the pipeline and write the editions.
+//! `quire build`: run the pipeline and write the editions and the build
+//! manifest; with `--verify MANIFEST`, rebuild in memory instead and report
+//! every difference from the manifest, writing nothing.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use quire::Edition;
+use quire::manifest::{self, Manifest};
 
-use super::{Context, EXIT_OK, fail};
+use super::{Context, EXIT_BOOK_ERRORS, EXIT_OK, fail};
 
 /// Arguments of `quire build`.
 #[derive(Debug, clap::Args)]
@@ -18,6 +22,12 @@ pub struct BuildArgs {
     /// Output folder. Default: BOOK_DIR/out.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Rebuild in memory the editions MANIFEST lists, with its
+    /// SOURCE_DATE_EPOCH, and report every difference from it (inputs,
+    /// tool version, configuration, outputs); write nothing. Exit 0 when
+    /// all is identical, 1 when anything differs.
+    #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["format", "out"])]
+    verify: Option<PathBuf>,
 }
 
 /// The editions.
@@ -31,16 +41,28 @@ enum Format {
 /// Runs `build`.
 pub fn run(args: BuildArgs, context: &Context) -> i32 {
     let dir = super::book_dir(args.book_dir);
+    if let Some(manifest) = args.verify {
+        return verify(&manifest, &dir, context);
+    }
     let editions: &[Edition] = match args.format {
         Format::Epub => &[Edition::Epub],
         Format::Pdf => &[Edition::Pdf],
         Format::All => &[Edition::Epub, Edition::Pdf],
     };
     // Every edition is made in memory first, so a failure writes nothing.
-    let (_, outputs) = match super::pipeline(&dir, editions, context) {
+    let (compiled, outputs) = match super::pipeline(&dir, editions, context) {
         Ok(result) => result,
         Err(code) => return code,
     };
+    // The manifest too, so that nothing is written if it cannot be made.
+    let manifest = match Manifest::new(&compiled, &outputs).to_json() {
+        Ok(json) => json,
+        Err(error) => return fail(format!("cannot make the build manifest: {error}")),
+    };
+    let slug = compiled
+        .book
+        .as_ref()
+        .map_or("book", |book| &book.meta.slug);
     let out = args.out.unwrap_or_else(|| dir.join("out"));
     if let Err(error) = std::fs::create_dir_all(&out) {
         return fail(format!(
@@ -48,18 +70,115 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
             out.display()
         ));
     }
-    for output in &outputs {
-        let path = out.join(&output.name);
-        if let Err(error) = write_atomically(&path, &output.bytes) {
+    // The manifest last: it describes editions that are in place.
+    let files = outputs
+        .iter()
+        .map(|output| (output.name.clone(), output.bytes.as_slice()))
+        .chain([(format!("{slug}.manifest.json"), manifest.as_bytes())]);
+    for (name, bytes) in files {
+        let path = out.join(name);
+        if let Err(error) = write_atomically(&path, bytes) {
             return fail(format!("cannot write {}: {error}", path.display()));
         }
-        context.say(&format!(
-            "wrote {} ({})",
-            path.display(),
-            size(output.bytes.len())
-        ));
+        context.say(&format!("wrote {} ({})", path.display(), size(bytes.len())));
     }
     EXIT_OK
+}
+
+/// `build --verify`: reads the manifest, rebuilds the editions it lists
+/// with its build record (timestamp and commit), and reports what differs.
+fn verify(path: &Path, dir: &Path, context: &Context) -> i32 {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => return fail(format!("cannot read manifest {}: {error}", path.display())),
+    };
+    let old = match Manifest::parse(&text) {
+        Ok(manifest) => manifest,
+        Err(error) => {
+            return fail(format!(
+                "{}:{}:{}: not a valid build manifest: {}",
+                path.display(),
+                error.line,
+                error.column,
+                error.message
+            ));
+        }
+    };
+    // The manifest's timestamp, whatever the environment says.
+    let recorded = old.source_date_epoch;
+    let shown = |stamp: Option<i64>| stamp.map_or("none".to_string(), |s| s.to_string());
+    match super::timestamp() {
+        Ok(None) => {}
+        Ok(Some(here)) if Some(here) == recorded => {}
+        Ok(Some(here)) => super::note(format!(
+            "SOURCE_DATE_EPOCH is {here} here but {} in the manifest; rebuilding with the manifest's",
+            shown(recorded)
+        )),
+        Err(message) => super::note(format!(
+            "{message}; rebuilding with the manifest's ({})",
+            shown(recorded)
+        )),
+    }
+    let world = match super::open(dir, None) {
+        Ok(world) => world,
+        Err(code) => return code,
+    };
+    // The commit too: the source appendix prints it, and the inputs are
+    // compared file by file anyway.
+    let commit = quire::world::World::git_commit(&world);
+    if commit != old.git_commit {
+        let here = match &commit {
+            Some(commit) => format!("is at git commit {commit}"),
+            None => "is in no git repository".to_string(),
+        };
+        super::note(format!(
+            "the book folder {here}; the manifest records {}; rebuilding with the manifest's",
+            old.git_commit.as_deref().unwrap_or("none")
+        ));
+    }
+    let pinned = quire::world::Pinned {
+        world: &world,
+        timestamp: recorded,
+        git_commit: old.git_commit.clone(),
+    };
+    let (compiled, outputs) = super::compile_and_render(&pinned, &old.editions(), context);
+    let new = Manifest::new(&compiled, &outputs);
+    let mut differences = manifest::compare(&old, &new);
+    if compiled.has_errors() {
+        // No editions to compare; what changed in the inputs may say why.
+        differences.retain(manifest::Difference::is_input);
+    }
+    let mut stdout = std::io::stdout().lock();
+    for difference in &differences {
+        let _ = writeln!(stdout, "{difference}");
+    }
+    drop(stdout);
+    if compiled.has_errors() {
+        super::error(format!(
+            "the book has errors; the editions {} lists could not be rebuilt",
+            path.display()
+        ));
+        EXIT_BOOK_ERRORS
+    } else if differences.is_empty() {
+        context.say(&format!(
+            "verified: {} inputs, {} outputs identical",
+            old.inputs.len(),
+            old.outputs.len()
+        ));
+        EXIT_OK
+    } else {
+        super::error(format!(
+            "the rebuild differs from {} in {} {}",
+            path.display(),
+            differences.len(),
+            if differences.len() == 1 {
+                "way"
+            } else {
+                "ways"
+            }
+        ));
+        EXIT_BOOK_ERRORS
+    }
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it into

@@ -9,7 +9,7 @@ use super::DiagnosticFormat;
 
 pub const RED: &str = "\x1b[1;31m";
 const YELLOW: &str = "\x1b[1;33m";
-const BLUE: &str = "\x1b[1;34m";
+pub const BLUE: &str = "\x1b[1;34m";
 const BOLD: &str = "\x1b[1m";
 
 fn colour() -> bool {

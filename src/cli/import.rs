@@ -59,7 +59,12 @@ pub fn run(args: ImportArgs, context: &Context) -> i32 {
         Some(path) => {
             let text = match std::fs::read_to_string(path) {
                 Ok(text) => text,
-                Err(error) => return fail(format!("cannot read rules file {}: {error}", path.display())),
+                Err(error) => {
+                    return fail(format!(
+                        "cannot read rules file {}: {error}",
+                        path.display()
+                    ));
+                }
             };
             let mut sources = SourceMap::new();
             let id = sources.add(path.display().to_string(), text.clone());
@@ -86,7 +91,12 @@ pub fn run(args: ImportArgs, context: &Context) -> i32 {
             let mut message = format!("{}: {error}", args.file.display());
             if let ImportError::NoArticle { dropped } = &error {
                 for d in dropped {
-                    message.push_str(&format!("\n  line {}: {}: “{}”", d.first, d.reason.describe(), d.example));
+                    message.push_str(&format!(
+                        "\n  line {}: {}: “{}”",
+                        d.first,
+                        d.reason.describe(),
+                        d.example
+                    ));
                 }
                 message.push_str("\nnothing was written");
             }
@@ -103,7 +113,11 @@ pub fn run(args: ImportArgs, context: &Context) -> i32 {
 
     context.say(&format!(
         "{} {} → {chapter}",
-        if args.dry_run { "would import" } else { "imported" },
+        if args.dry_run {
+            "would import"
+        } else {
+            "imported"
+        },
         args.file.display()
     ));
     if let Some(path) = &rules_path {
@@ -152,7 +166,9 @@ pub fn run(args: ImportArgs, context: &Context) -> i32 {
                 }
                 context.say(&format!("added {chapter} to `chapters` in book.toml"));
             }
-            None => context.say(&format!("add {chapter} to `chapters` in book.toml to include it")),
+            None => context.say(&format!(
+                "add {chapter} to `chapters` in book.toml to include it"
+            )),
         }
     }
     EXIT_OK
@@ -176,7 +192,8 @@ fn place_original(book: &Path, file: &Path, bytes: &[u8]) -> Result<(BookPath, b
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| format!("{} has no file name quire can use", file.display()))?;
-    let path = BookPath::parse(&format!("sources/{name}")).map_err(|why| format!("sources/{name}: {why}"))?;
+    let path = BookPath::parse(&format!("sources/{name}"))
+        .map_err(|why| format!("sources/{name}: {why}"))?;
     let target = root.join(path.as_str());
     match std::fs::read(&target) {
         Ok(existing) if existing == bytes => Ok((path, false)),

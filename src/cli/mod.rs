@@ -19,7 +19,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Exit code: success (warnings allowed).
 pub const EXIT_OK: i32 = 0;
-/// Exit code: the book has errors.
+/// Exit code: the book has errors (or, for `build --verify`, the rebuild
+/// differs from the manifest).
 pub const EXIT_BOOK_ERRORS: i32 = 1;
 /// Exit code: bad usage, or an I/O failure outside the book's content.
 pub const EXIT_USAGE: i32 = 2;
@@ -28,10 +29,12 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success (warnings may have been printed)
   1  the book has errors; nothing was written
+     (`build --verify`: also when the rebuild differs from the manifest)
   2  usage or I/O error (bad arguments, unreadable folder, output not writable)
 
 Environment:
   SOURCE_DATE_EPOCH  build timestamp (seconds since 1970) for reproducible dates
+                     (`build --verify` uses the manifest's instead)
   NO_COLOR           disables coloured diagnostics";
 
 /// quire: typeset a book of Markdown chapters into an EPUB 3 and a print PDF.
@@ -50,7 +53,8 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Build the book's editions into the output folder.
+    /// Build the book's editions and their build manifest into the output
+    /// folder, or (with --verify) check a manifest by rebuilding.
     #[command(after_help = EXIT_CODES)]
     Build(build::BuildArgs),
     /// Run everything a build does but write nothing; report every problem.
@@ -118,12 +122,27 @@ pub fn run() -> i32 {
 
 /// Prints a usage or I/O error (no location) and returns [`EXIT_USAGE`].
 pub fn fail(message: impl std::fmt::Display) -> i32 {
+    error(message);
+    EXIT_USAGE
+}
+
+/// Prints `error: message` on stderr.
+pub fn error(message: impl std::fmt::Display) {
     let _ = writeln!(
         std::io::stderr().lock(),
         "{}: {message}",
         diagnostics::paint("error", diagnostics::RED)
     );
-    EXIT_USAGE
+}
+
+/// Prints `note: message` on stderr: something the user should know that
+/// is not a problem of the book.
+pub fn note(message: impl std::fmt::Display) {
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "{}: {message}",
+        diagnostics::paint("note", diagnostics::BLUE)
+    );
 }
 
 /// The book folder argument, defaulting to the current folder.
@@ -143,6 +162,17 @@ fn timestamp() -> Result<Option<i64>, String> {
     }
 }
 
+/// Opens the book folder as a world with the given build timestamp.
+/// `Err` carries the exit code to return.
+fn open(dir: &std::path::Path, timestamp: Option<i64>) -> Result<quire::world::SystemWorld, i32> {
+    quire::world::SystemWorld::new(dir, timestamp).map_err(|error| {
+        fail(format!(
+            "cannot open book folder {}: {error}",
+            dir.display()
+        ))
+    })
+}
+
 /// Opens the book, runs the whole pipeline in memory for `editions` and
 /// prints every diagnostic once. `Err` carries the exit code to return
 /// (usage/IO errors, or the book's errors).
@@ -152,17 +182,23 @@ fn pipeline(
     context: &Context,
 ) -> Result<(quire::Compiled, Vec<quire::Output>), i32> {
     let timestamp = timestamp().map_err(fail)?;
-    let world = quire::world::SystemWorld::new(dir, timestamp).map_err(|error| {
-        fail(format!(
-            "cannot open book folder {}: {error}",
-            dir.display()
-        ))
-    })?;
-    let mut compiled = quire::compile(&world);
-    let outputs = quire::render(&mut compiled, editions);
-    diagnostics::print(&compiled.diagnostics, &compiled.sources, context.format);
+    let world = open(dir, timestamp)?;
+    let (compiled, outputs) = compile_and_render(&world, editions, context);
     if compiled.has_errors() {
         return Err(EXIT_BOOK_ERRORS);
     }
     Ok((compiled, outputs))
+}
+
+/// Runs the pipeline on a world for `editions` and prints every diagnostic
+/// once; no editions when the book has errors.
+fn compile_and_render(
+    world: &dyn quire::world::World,
+    editions: &[quire::Edition],
+    context: &Context,
+) -> (quire::Compiled, Vec<quire::Output>) {
+    let mut compiled = quire::compile(world);
+    let outputs = quire::render(&mut compiled, editions);
+    diagnostics::print(&compiled.diagnostics, &compiled.sources, context.format);
+    (compiled, outputs)
 }

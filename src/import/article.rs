@@ -145,29 +145,51 @@ fn regex(pattern: &str) -> Regex {
 static FURNITURE: LazyLock<Vec<(Regex, Reason)>> = LazyLock::new(|| {
     vec![
         (
-            regex(r"(?i)^(skip (to|navigation)\b.*|jump to (main )?(content|navigation)|본문\s*바로\s*가기|메뉴\s*바로\s*가기|주\s*메뉴\s*바로\s*가기)$"),
+            regex(
+                r"(?i)^(skip (to|navigation)\b.*|jump to (main )?(content|navigation)|본문\s*바로\s*가기|메뉴\s*바로\s*가기|주\s*메뉴\s*바로\s*가기)$",
+            ),
             Reason::SkipLink,
         ),
         (
-            regex(r"(?i)^(페이지\s*정보|page info(rmation)?|post info(rmation)?|article info(rmation)?)$"),
+            regex(
+                r"(?i)^(페이지\s*정보|page info(rmation)?|post info(rmation)?|article info(rmation)?)$",
+            ),
             Reason::PageInfo,
         ),
-        (regex(r"작성자|작성일|조회\s*\d|댓글\s*\d+\s*건"), Reason::PageInfo),
         (
-            regex(r"(?i)^((posted|written|published)( by| on)\b.{0,100}|by [\p{Lu}].{0,60}|\d+ (comments?|responses?|replies|views))$"),
+            regex(r"작성자|작성일|조회\s*\d|댓글\s*\d+\s*건"),
             Reason::PageInfo,
         ),
-        (regex(r"(?i)^(추천|비추천|좋아요|likes?|recommend(ed)?)\s*:?\s*\d+$"), Reason::Likes),
         (
-            regex(r"(?i)^(등록된 댓글이 없습니다\.?|댓글.{0,20}|no comments( yet)?\.?|leave a (comment|reply)\b.*|\d+ thoughts? on\b.*|comments? \(\d+\)|be the first to comment\b.*)$"),
+            regex(
+                r"(?i)^((posted|written|published)( by| on)\b.{0,100}|by [\p{Lu}].{0,60}|\d+ (comments?|responses?|replies|views))$",
+            ),
+            Reason::PageInfo,
+        ),
+        (
+            regex(r"(?i)^(추천|비추천|좋아요|likes?|recommend(ed)?)\s*:?\s*\d+$"),
+            Reason::Likes,
+        ),
+        (
+            regex(
+                r"(?i)^(등록된 댓글이 없습니다\.?|댓글.{0,20}|no comments( yet)?\.?|leave a (comment|reply)\b.*|\d+ thoughts? on\b.*|comments? \(\d+\)|be the first to comment\b.*)$",
+            ),
             Reason::Comments,
         ),
         (
-            regex(r"(?i)^(share( this)?( (post|article))?:?|tweet|share on \w+|print( this)?|(이전|다음)\s*글.*|목록|previous (post|article)\b.*|next (post|article)\b.*|related (posts|articles):?|tags?:.*|categories?:.*|filed under\b.*)$"),
+            regex(
+                r"(?i)^(share( this)?( (post|article))?:?|tweet|share on \w+|print( this)?|(이전|다음)\s*글.*|목록|previous (post|article)\b.*|next (post|article)\b.*|related (posts|articles):?|tags?:.*|categories?:.*|filed under\b.*)$",
+            ),
             Reason::Widget,
         ),
-        (regex(r"(?i)(copyright\b|[©ⓒ]|\(c\)\s*\d{4}|all rights reserved)"), Reason::Copyright),
-        (regex(r"(?i)^(e-?mail|tel|phone|fax|contact|주소|전화|이메일)\s*[:.]"), Reason::Contact),
+        (
+            regex(r"(?i)(copyright\b|[©ⓒ]|\(c\)\s*\d{4}|all rights reserved)"),
+            Reason::Copyright,
+        ),
+        (
+            regex(r"(?i)^(e-?mail|tel|phone|fax|contact|주소|전화|이메일)\s*[:.]"),
+            Reason::Contact,
+        ),
     ]
 });
 
@@ -239,15 +261,26 @@ fn score(block: &Block, marked: bool) -> i64 {
 /// Finds the article in `page`.
 pub fn find(page: &Page) -> Article {
     let mut found = Found {
-        url: page.meta.url.clone().or_else(|| page.meta.saved_from.clone()),
+        url: page
+            .meta
+            .url
+            .clone()
+            .or_else(|| page.meta.saved_from.clone()),
         author: page.meta.author.clone(),
-        published: page.meta.published.as_deref().map(|d| date(d).unwrap_or_else(|| d.to_string())),
+        published: page
+            .meta
+            .published
+            .as_deref()
+            .map(|d| date(d).unwrap_or_else(|| d.to_string())),
         rights: page.meta.rights.clone(),
         site: page.meta.site.clone(),
         title: page.meta.title.clone(),
         publisher: None,
     };
-    let split = page.title.as_ref().and_then(|title| split_title(&title.text));
+    let split = page
+        .title
+        .as_ref()
+        .and_then(|title| split_title(&title.text));
     if found.title.is_none() {
         found.title = match &split {
             Some((post, _)) => Some(post.clone()),
@@ -339,7 +372,11 @@ pub fn find(page: &Page) -> Article {
         let chosen = candidates
             .iter()
             .find(|&&i| matches!(blocks[i].kind, Kind::Heading(_)))
-            .or_else(|| candidates.iter().find(|&&i| !same_title(&blocks[i].text(), &post_title)))
+            .or_else(|| {
+                candidates
+                    .iter()
+                    .find(|&&i| !same_title(&blocks[i].text(), &post_title))
+            })
             .or(candidates.first())
             .copied();
         if let Some(i) = chosen {
@@ -360,7 +397,12 @@ pub fn find(page: &Page) -> Article {
             let text = text.trim();
             reasons[i] = Some(if same_title(text, &post_title) {
                 Reason::RepeatedTitle
-            } else if article.found.site.as_deref().is_some_and(|site| site == text) {
+            } else if article
+                .found
+                .site
+                .as_deref()
+                .is_some_and(|site| site == text)
+            {
                 Reason::SiteName
             } else if i > end && is_short_line(block) {
                 Reason::Links
@@ -375,7 +417,13 @@ pub fn find(page: &Page) -> Article {
             first: line,
             last: line,
             count: 1,
-            example: shorten(&page.title.as_ref().map(|t| t.text.clone()).unwrap_or_default()),
+            example: shorten(
+                &page
+                    .title
+                    .as_ref()
+                    .map(|t| t.text.clone())
+                    .unwrap_or_default(),
+            ),
         });
     }
     article.dropped.extend(merge(blocks, &reasons, &used));
@@ -410,7 +458,9 @@ fn same_title(a: &str, b: &str) -> bool {
         return false;
     }
     let cut = |s: &str| s.trim_end_matches(['…', '.']).trim_end().to_string();
-    a == b || (a.ends_with('…') && b.starts_with(&cut(&a))) || (b.ends_with('…') && a.starts_with(&cut(&b)))
+    a == b
+        || (a.ends_with('…') && b.starts_with(&cut(&a)))
+        || (b.ends_with('…') && a.starts_with(&cut(&b)))
 }
 
 /// A short line, as in a list of links.
@@ -474,7 +524,9 @@ pub fn shorten(text: &str) -> String {
 }
 
 static KOREAN_AUTHOR: LazyLock<Regex> = LazyLock::new(|| regex(r"작성자\s*:?\s*(\S+)"));
-static KOREAN_DATE: LazyLock<Regex> = LazyLock::new(|| regex(r"작성일\s*:?\s*(\d{2,4}[-./]\d{1,2}[-./]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"));
+static KOREAN_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"작성일\s*:?\s*(\d{2,4}[-./]\d{1,2}[-./]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)")
+});
 static ENGLISH_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"(?i)^(?:(?:posted|written|published)\s+)?by\s+(.+?)(?:\s+(?:on|[|·•—–-])\s+(.+))?$")
 });
@@ -495,7 +547,9 @@ fn read_record(reason: Reason, text: &str, found: &mut Found) {
                 found.published.get_or_insert(when);
             }
             if let Some(byline) = ENGLISH_BYLINE.captures(text) {
-                found.author.get_or_insert_with(|| byline[1].trim().to_string());
+                found
+                    .author
+                    .get_or_insert_with(|| byline[1].trim().to_string());
                 if let Some(when) = byline.get(2).and_then(|m| date(m.as_str())) {
                     found.published.get_or_insert(when);
                 }
@@ -505,7 +559,9 @@ fn read_record(reason: Reason, text: &str, found: &mut Found) {
                     found.published.get_or_insert(when);
                 }
                 if let Some(author) = posted.get(2) {
-                    found.author.get_or_insert_with(|| author.as_str().trim().to_string());
+                    found
+                        .author
+                        .get_or_insert_with(|| author.as_str().trim().to_string());
                 }
             }
         }
@@ -527,7 +583,9 @@ static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"^(\d{2}|\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 });
 static WORD_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?i)^(?:(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})|([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))")
+    regex(
+        r"(?i)^(?:(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})|([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))",
+    )
 });
 
 /// A date as the page wrote it, in ISO 8601 (`2020-09-30`, with ` 21:53`
@@ -543,7 +601,11 @@ pub fn date(text: &str) -> Option<String> {
         }
         let mut out = format!("{year:04}-{month:02}-{day:02}");
         if let (Some(h), Some(m)) = (c.get(4), c.get(5)) {
-            out.push_str(&format!(" {:02}:{}", h.as_str().parse::<u32>().ok()?, m.as_str()));
+            out.push_str(&format!(
+                " {:02}:{}",
+                h.as_str().parse::<u32>().ok()?,
+                m.as_str()
+            ));
         }
         return Some(out);
     }
@@ -567,7 +629,9 @@ pub fn date(text: &str) -> Option<String> {
 /// "Copyright", the sign, the years and "All rights reserved".
 fn publisher(rights: &str) -> Option<String> {
     static NOISE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(r"(?i)copyright|[©ⓒ]|\(c\)|all rights reserved\.?|\b\d{4}(\s*[-–]\s*\d{4})?\b|^\W+|[\s,.]+$")
+        regex(
+            r"(?i)copyright|[©ⓒ]|\(c\)|all rights reserved\.?|\b\d{4}(\s*[-–]\s*\d{4})?\b|^\W+|[\s,.]+$",
+        )
     });
     let mut holder = rights.to_string();
     for _ in 0..3 {
@@ -576,7 +640,10 @@ fn publisher(rights: &str) -> Option<String> {
     let holder = holder.split_whitespace().collect::<Vec<_>>().join(" ");
     // `KANCC(Korean …)`: a space before a glued parenthesis.
     static GLUED: LazyLock<Regex> = LazyLock::new(|| regex(r"(\w)\("));
-    let holder = GLUED.replace_all(&holder, "$1 (").trim_matches([',', '.', ' ']).to_string();
+    let holder = GLUED
+        .replace_all(&holder, "$1 (")
+        .trim_matches([',', '.', ' '])
+        .to_string();
     (!holder.is_empty() && holder.chars().count() <= 120).then_some(holder)
 }
 
@@ -588,7 +655,10 @@ mod tests {
     #[test]
     fn dates_in_the_forms_pages_use() {
         assert_eq!(date("20-09-30 21:53").as_deref(), Some("2020-09-30 21:53"));
-        assert_eq!(date("2021-02-03T04:05:06Z").as_deref(), Some("2021-02-03 04:05"));
+        assert_eq!(
+            date("2021-02-03T04:05:06Z").as_deref(),
+            Some("2021-02-03 04:05")
+        );
         assert_eq!(date("2019.4.7").as_deref(), Some("2019-04-07"));
         assert_eq!(date("September 30, 2020").as_deref(), Some("2020-09-30"));
         assert_eq!(date("3 Feb 2021").as_deref(), Some("2021-02-03"));
@@ -614,7 +684,10 @@ mod tests {
         );
         let page = read_text(&text);
         let article = find(&page);
-        assert_eq!(article.heading.as_ref().map(|h| h.text.as_str()), Some("Chapter One"));
+        assert_eq!(
+            article.heading.as_ref().map(|h| h.text.as_str()),
+            Some("Chapter One")
+        );
         let texts: Vec<String> = article.blocks.iter().map(Block::text).collect();
         assert_eq!(texts, [prose, "Short line:", prose]);
         let found = &article.found;
@@ -623,8 +696,11 @@ mod tests {
         assert_eq!(found.author.as_deref(), Some("Ann"));
         assert_eq!(found.published.as_deref(), Some("2021-03-03"));
         assert_eq!(found.publisher.as_deref(), Some("The Site Inc"));
-        let reasons: Vec<(Reason, usize, usize)> =
-            article.dropped.iter().map(|d| (d.reason, d.first, d.count)).collect();
+        let reasons: Vec<(Reason, usize, usize)> = article
+            .dropped
+            .iter()
+            .map(|d| (d.reason, d.first, d.count))
+            .collect();
         assert_eq!(
             reasons,
             [

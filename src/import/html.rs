@@ -25,10 +25,44 @@ const SKIPPED: &[&str] = &[
 
 /// Elements that start and end a block.
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "h1", "h2", "h3",
-    "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "pre", "table", "tr", "td", "th", "dl", "dt",
-    "dd", "figure", "figcaption", "form", "hr", "address", "details", "summary", "body", "center",
-    "fieldset", "caption",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "dl",
+    "dt",
+    "dd",
+    "figure",
+    "figcaption",
+    "form",
+    "hr",
+    "address",
+    "details",
+    "summary",
+    "body",
+    "center",
+    "fieldset",
+    "caption",
 ];
 
 /// Elements without content.
@@ -73,7 +107,11 @@ pub fn read(text: &str) -> Page {
         }
     }
     reader.flush();
-    let title = reader.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = reader
+        .title
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if !title.is_empty() {
         reader.page.title = Some(Located {
             text: title,
@@ -124,7 +162,10 @@ impl Reader<'_> {
         for open in &self.stack {
             if let Some(z) = open.zone {
                 zone = match (zone, z) {
-                    (Zone::Comments | Zone::Widget | Zone::Navigation | Zone::Aside, Zone::Article) => zone,
+                    (
+                        Zone::Comments | Zone::Widget | Zone::Navigation | Zone::Aside,
+                        Zone::Article,
+                    ) => zone,
                     // An article's own header holds its title.
                     (Zone::Article, Zone::Header) => zone,
                     _ => z,
@@ -163,10 +204,15 @@ impl Reader<'_> {
                 return;
             }
             "link" => {
-                if tag.get("rel").is_some_and(|rel| rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("canonical")))
-                    && let Some(href) = tag.get("href")
+                if tag.get("rel").is_some_and(|rel| {
+                    rel.split_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("canonical"))
+                }) && let Some(href) = tag.get("href")
                 {
-                    self.page.meta.url.get_or_insert_with(|| href.trim().to_string());
+                    self.page
+                        .meta
+                        .url
+                        .get_or_insert_with(|| href.trim().to_string());
                 }
                 return;
             }
@@ -180,7 +226,10 @@ impl Reader<'_> {
                 if let Some(when) = tag.get("datetime")
                     && self.zone() == Zone::Article
                 {
-                    self.page.meta.published.get_or_insert_with(|| when.trim().to_string());
+                    self.page
+                        .meta
+                        .published
+                        .get_or_insert_with(|| when.trim().to_string());
                 }
             }
             "script" if tag.get("type") == Some("application/ld+json") => self.json_ld = true,
@@ -212,8 +261,13 @@ impl Reader<'_> {
                 "dt" | "dd" => &["dt", "dd"],
                 _ => &["p"],
             };
-            if let Some(at) = self.stack.iter().rposition(|open| closes.contains(&open.name.as_str()))
-                && !self.stack[at + 1..].iter().any(|open| BLOCKS.contains(&open.name.as_str()))
+            if let Some(at) = self
+                .stack
+                .iter()
+                .rposition(|open| closes.contains(&open.name.as_str()))
+                && !self.stack[at + 1..]
+                    .iter()
+                    .any(|open| BLOCKS.contains(&open.name.as_str()))
             {
                 for open in self.stack.drain(at..) {
                     if open.name == "pre" {
@@ -231,7 +285,9 @@ impl Reader<'_> {
         let link = (name == "a")
             .then(|| tag.get("href").map(|h| h.trim().to_string()))
             .flatten()
-            .filter(|href| !href.is_empty() && !href.starts_with('#') && !href.starts_with("javascript:"));
+            .filter(|href| {
+                !href.is_empty() && !href.starts_with('#') && !href.starts_with("javascript:")
+            });
         self.stack.push(Open {
             name: name.to_string(),
             zone: zone_of(tag),
@@ -278,7 +334,12 @@ impl Reader<'_> {
 
     fn push_text(&mut self, text: &str) {
         if self.runs.iter().all(|run| run.text.trim().is_empty()) {
-            self.block_line = self.line + text.chars().take_while(|c| c.is_whitespace()).filter(|&c| c == '\n').count();
+            self.block_line = self.line
+                + text
+                    .chars()
+                    .take_while(|c| c.is_whitespace())
+                    .filter(|&c| c == '\n')
+                    .count();
         }
         let mut run = Run {
             text: if self.pre > 0 {
@@ -309,7 +370,10 @@ impl Reader<'_> {
         if let Some(rest) = comment.trim().strip_prefix("saved from url=") {
             let url = rest.trim_start_matches(|c: char| c == '(' || c.is_ascii_digit() || c == ')');
             if !url.is_empty() {
-                self.page.meta.saved_from.get_or_insert_with(|| url.trim().to_string());
+                self.page
+                    .meta
+                    .saved_from
+                    .get_or_insert_with(|| url.trim().to_string());
             }
         }
     }
@@ -329,7 +393,11 @@ impl Reader<'_> {
             "og:title" | "twitter:title" | "headline" => &mut meta.title,
             "og:site_name" | "application-name" => &mut meta.site,
             "author" | "article:author" | "dc.creator" | "dcterms.creator" => &mut meta.author,
-            "article:published_time" | "datepublished" | "date" | "dc.date" | "dcterms.created"
+            "article:published_time"
+            | "datepublished"
+            | "date"
+            | "dc.date"
+            | "dcterms.created"
             | "pubdate" => &mut meta.published,
             "og:url" => &mut meta.url,
             "copyright" | "dcterms.rights" | "dc.rights" | "rights" => &mut meta.rights,
@@ -350,7 +418,11 @@ impl Reader<'_> {
             .stack
             .iter()
             .rev()
-            .find_map(|open| open.name.strip_prefix('h').and_then(|n| n.parse::<u8>().ok()))
+            .find_map(|open| {
+                open.name
+                    .strip_prefix('h')
+                    .and_then(|n| n.parse::<u8>().ok())
+            })
             .filter(|level| (1..=6).contains(level))
         {
             Kind::Heading(level)
@@ -369,7 +441,11 @@ impl Reader<'_> {
         } else {
             Kind::Paragraph
         };
-        let runs = if kind == Kind::Code { runs } else { trim_runs(runs) };
+        let runs = if kind == Kind::Code {
+            runs
+        } else {
+            trim_runs(runs)
+        };
         self.page.blocks.push(Block {
             kind,
             runs,
@@ -458,7 +534,9 @@ fn zone_of(tag: &StartTag<'_>) -> Option<Zone> {
     if contains(&["comment", "disqus", "respond", "reply"]) || named(&["replies"]) {
         return Some(Zone::Comments);
     }
-    if tag.get("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
+    if tag
+        .get("itemprop")
+        .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
         || contains(&[
             "entry-content",
             "post-content",
@@ -486,10 +564,29 @@ fn zone_of(tag: &StartTag<'_>) -> Option<Zone> {
         "footer" => return Some(Zone::Footer),
         _ => {}
     }
-    if named(&["nav", "navbar", "menu", "breadcrumb", "breadcrumbs", "gnb", "lnb", "skip", "pagination"]) {
+    if named(&[
+        "nav",
+        "navbar",
+        "menu",
+        "breadcrumb",
+        "breadcrumbs",
+        "gnb",
+        "lnb",
+        "skip",
+        "pagination",
+    ]) {
         return Some(Zone::Navigation);
     }
-    if named(&["sidebar", "widget", "related", "recommended", "popular", "ads", "advert", "banner"]) {
+    if named(&[
+        "sidebar",
+        "widget",
+        "related",
+        "recommended",
+        "popular",
+        "ads",
+        "advert",
+        "banner",
+    ]) {
         return Some(Zone::Aside);
     }
     if contains(&["share", "social"]) || named(&["sharing", "sns", "toolbar", "print", "scrap"]) {
@@ -507,7 +604,11 @@ fn zone_of(tag: &StartTag<'_>) -> Option<Zone> {
 /// `style="display:none"` and the like.
 fn hidden_style(tag: &StartTag<'_>) -> bool {
     tag.get("style").is_some_and(|style| {
-        let style: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
         style.contains("display:none") || style.contains("visibility:hidden")
     })
 }
@@ -517,7 +618,10 @@ fn hidden_style(tag: &StartTag<'_>) -> bool {
 fn json_ld(text: &str, meta: &mut Meta) {
     let field = |key: &str| -> Option<String> {
         let at = text.find(&format!("\"{key}\""))?;
-        let rest = text[at + key.len() + 2..].trim_start().strip_prefix(':')?.trim_start();
+        let rest = text[at + key.len() + 2..]
+            .trim_start()
+            .strip_prefix(':')?
+            .trim_start();
         let rest = rest.strip_prefix('"')?;
         let mut value = String::new();
         let mut chars = rest.chars();
@@ -578,18 +682,43 @@ mod tests {
         assert_eq!(page.meta.site.as_deref(), Some("The Site"));
         assert_eq!(page.meta.url.as_deref(), Some("https://example.org/post"));
         assert_eq!(page.meta.lang.as_deref(), Some("en"));
-        let shown: Vec<(Kind, Zone, String)> =
-            page.blocks.iter().map(|b| (b.kind, b.zone, b.text())).collect();
+        let shown: Vec<(Kind, Zone, String)> = page
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.zone, b.text()))
+            .collect();
         assert_eq!(
             shown,
             [
                 (Kind::Paragraph, Zone::Navigation, "Home".to_string()),
                 (Kind::Heading(1), Zone::Article, "The Title".to_string()),
-                (Kind::Paragraph, Zone::Article, "Some fine text with a link.".to_string()),
-                (Kind::Paragraph, Zone::Article, "Next paragraph.".to_string()),
+                (
+                    Kind::Paragraph,
+                    Zone::Article,
+                    "Some fine text with a link.".to_string()
+                ),
+                (
+                    Kind::Paragraph,
+                    Zone::Article,
+                    "Next paragraph.".to_string()
+                ),
                 (Kind::Quote(1), Zone::Article, "Quoted.".to_string()),
-                (Kind::Item { depth: 1, ordered: false }, Zone::Article, "one".to_string()),
-                (Kind::Item { depth: 1, ordered: false }, Zone::Article, "two".to_string()),
+                (
+                    Kind::Item {
+                        depth: 1,
+                        ordered: false
+                    },
+                    Zone::Article,
+                    "one".to_string()
+                ),
+                (
+                    Kind::Item {
+                        depth: 1,
+                        ordered: false
+                    },
+                    Zone::Article,
+                    "two".to_string()
+                ),
                 (Kind::Code, Zone::Article, "code  line\n  two".to_string()),
                 (Kind::Paragraph, Zone::Comments, "Nice post!".to_string()),
                 (Kind::Paragraph, Zone::Footer, "© 2024 Someone".to_string()),
@@ -610,7 +739,10 @@ mod tests {
              \"datePublished\":\"2021-02-03T04:05:06Z\",\"author\":{\"@type\":\"Person\",\"name\":\"Ann Lee\"}}</script>\
              </head><body><p>x</p></body></html>",
         );
-        assert_eq!(page.meta.saved_from.as_deref(), Some("https://example.org/a/b"));
+        assert_eq!(
+            page.meta.saved_from.as_deref(),
+            Some("https://example.org/a/b")
+        );
         assert_eq!(page.meta.title.as_deref(), Some("Head \"line\""));
         assert_eq!(page.meta.published.as_deref(), Some("2021-02-03T04:05:06Z"));
         assert_eq!(page.meta.author.as_deref(), Some("Ann Lee"));

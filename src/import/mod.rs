@@ -79,10 +79,20 @@ pub enum ImportError {
 impl std::fmt::Display for ImportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ImportError::NotUtf8 { line, column, declared } => {
-                write!(f, "the page is not UTF-8 text (the first bad byte is at line {line}, column {column})")?;
+            ImportError::NotUtf8 {
+                line,
+                column,
+                declared,
+            } => {
+                write!(
+                    f,
+                    "the page is not UTF-8 text (the first bad byte is at line {line}, column {column})"
+                )?;
                 if let Some(declared) = declared {
-                    write!(f, "; it says it is `{declared}`: convert it first, e.g. `iconv -f {declared} -t UTF-8`")?;
+                    write!(
+                        f,
+                        "; it says it is `{declared}`: convert it first, e.g. `iconv -f {declared} -t UTF-8`"
+                    )?;
                 }
                 Ok(())
             }
@@ -99,20 +109,39 @@ impl std::fmt::Display for ImportError {
 
 /// Imports a saved page. `file` is where its unchanged copy lives in the
 /// book; `version` names the tool in the notes.
-pub fn import(bytes: &[u8], file: &BookPath, rules: &Rules, version: &str) -> Result<Imported, ImportError> {
+pub fn import(
+    bytes: &[u8],
+    file: &BookPath,
+    rules: &Rules,
+    version: &str,
+) -> Result<Imported, ImportError> {
     let text = decode(bytes)?;
     let html = looks_like_html(text, file.as_str());
-    let page = if html { html::read(text) } else { page::read_text(text) };
+    let page = if html {
+        html::read(text)
+    } else {
+        page::read_text(text)
+    };
     let mut found = article::find(&page);
     if found.blocks.is_empty() {
-        return Err(ImportError::NoArticle { dropped: found.dropped });
+        return Err(ImportError::NoArticle {
+            dropped: found.dropped,
+        });
     }
-    let first = found.heading.as_ref().map_or(found.blocks[0].line, |h| h.line.min(found.blocks[0].line));
+    let first = found
+        .heading
+        .as_ref()
+        .map_or(found.blocks[0].line, |h| h.line.min(found.blocks[0].line));
     let last = found
         .blocks
         .last()
         .map_or(first, |b| b.line + b.text().matches('\n').count());
-    let joined: Vec<usize> = page.joined.iter().copied().filter(|l| (first..=last).contains(l)).collect();
+    let joined: Vec<usize> = page
+        .joined
+        .iter()
+        .copied()
+        .filter(|l| (first..=last).contains(l))
+        .collect();
     let repairs = repair::repair(&mut found.heading, &mut found.blocks, &joined, rules);
 
     let heading = found
@@ -142,7 +171,11 @@ pub fn import(bytes: &[u8], file: &BookPath, rules: &Rules, version: &str) -> Re
     };
     record.notes = Some(notes(version, &found.dropped, &repairs));
     let markdown = write::chapter(title, Some(&heading), &found.blocks, &record);
-    let words = found.blocks.iter().map(|b| b.text().split_whitespace().count()).sum();
+    let words = found
+        .blocks
+        .iter()
+        .map(|b| b.text().split_whitespace().count())
+        .sum();
     Ok(Imported {
         markdown,
         heading,
@@ -190,11 +223,22 @@ fn looks_like_html(text: &str, name: &str) -> bool {
     if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml") {
         return true;
     }
-    let start: String = text.trim_start().chars().take(512).collect::<String>().to_ascii_lowercase();
+    let start: String = text
+        .trim_start()
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
     start.starts_with('<')
-        && ["<!doctype html", "<html", "<head", "<body", "<!-- saved from"]
-            .iter()
-            .any(|tag| start.contains(tag))
+        && [
+            "<!doctype html",
+            "<html",
+            "<head",
+            "<body",
+            "<!-- saved from",
+        ]
+        .iter()
+        .any(|tag| start.contains(tag))
 }
 
 /// A title without a leading section number (`6. `, `IV. `, `3) `).
@@ -226,7 +270,10 @@ pub fn notes(version: &str, dropped: &[Dropped], repairs: &Repairs) -> String {
                 n => format!("{} ({n} items)", reason.describe()),
             })
             .collect();
-        out.push_str(&format!(" Removed around the article: {}.", parts.join(", ")));
+        out.push_str(&format!(
+            " Removed around the article: {}.",
+            parts.join(", ")
+        ));
     }
     let describe = |repair: &Repair| {
         let example = repair
@@ -292,11 +339,23 @@ impl Imported {
                 } else {
                     format!("lines {}–{}", d.first, d.last)
                 };
-                let more = if d.count > 1 { format!(" and {} more", d.count - 1) } else { String::new() };
-                let _ = writeln!(out, "  {at}: {}: “{}”{more}", d.reason.describe(), d.example);
+                let more = if d.count > 1 {
+                    format!(" and {} more", d.count - 1)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    out,
+                    "  {at}: {}: “{}”{more}",
+                    d.reason.describe(),
+                    d.example
+                );
             }
         }
-        for (title, list) in [("repaired", &self.repairs.general), ("book rules", &self.repairs.rules)] {
+        for (title, list) in [
+            ("repaired", &self.repairs.general),
+            ("book rules", &self.repairs.rules),
+        ] {
             if list.is_empty() {
                 continue;
             }
@@ -322,7 +381,10 @@ mod tests {
 
     #[test]
     fn numbers_are_stripped_from_titles() {
-        assert_eq!(strip_number("6. Formation of the Forces"), Some("Formation of the Forces"));
+        assert_eq!(
+            strip_number("6. Formation of the Forces"),
+            Some("Formation of the Forces")
+        );
         assert_eq!(strip_number("IV) The End"), Some("The End"));
         assert_eq!(strip_number("1942 was a year"), None);
         assert_eq!(strip_number("Plain title"), None);
@@ -331,7 +393,12 @@ mod tests {
     #[test]
     fn bad_bytes_are_located() {
         let error = decode(b"<meta charset=\"euc-kr\">\nok\nbad \xb0\xa1").unwrap_err();
-        let ImportError::NotUtf8 { line, column, declared } = &error else {
+        let ImportError::NotUtf8 {
+            line,
+            column,
+            declared,
+        } = &error
+        else {
             panic!("{error:?}")
         };
         assert_eq!((*line, *column), (3, 5));
@@ -351,7 +418,18 @@ mod tests {
             include_bytes!("../../book/sources/000_60b91b2e5b986131.txt"),
         ];
         let inserts: [&[u8]; 12] = [
-            b"<", b">", b"\\", b"&", b"&amp;", b"\xc2\xa0", b"<p>", b"</div>", b"<!--", b"*", b"\n\n", b"<pre>",
+            b"<",
+            b">",
+            b"\\",
+            b"&",
+            b"&amp;",
+            b"\xc2\xa0",
+            b"<p>",
+            b"</div>",
+            b"<!--",
+            b"*",
+            b"\n\n",
+            b"<pre>",
         ];
         let rules = Rules::default();
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -378,7 +456,11 @@ mod tests {
                     }
                 }
             }
-            let name = if round % pages.len() == 3 { "sources/page.txt" } else { "sources/page.html" };
+            let name = if round % pages.len() == 3 {
+                "sources/page.txt"
+            } else {
+                "sources/page.html"
+            };
             let file = BookPath::parse(name).unwrap();
             let Ok(done) = import(&bytes, &file, &rules, "test") else {
                 continue;
@@ -389,8 +471,16 @@ mod tests {
             let mut sink = crate::diag::Sink::new();
             let path = BookPath::parse("chapters/x.md").unwrap();
             let _ = crate::markdown::parse(map.get(id), id, path, "x".into(), &mut sink);
-            assert!(!sink.has_errors(), "round {round}: {:?}\n{}", sink.into_vec(), done.markdown);
+            assert!(
+                !sink.has_errors(),
+                "round {round}: {:?}\n{}",
+                sink.into_vec(),
+                done.markdown
+            );
         }
-        assert!(imported >= 60, "only {imported} of 240 mangled pages imported");
+        assert!(
+            imported >= 60,
+            "only {imported} of 240 mangled pages imported"
+        );
     }
 }

@@ -169,7 +169,23 @@ pub fn ends_sentence(text: &str) -> bool {
     trimmed.chars().next_back().is_none_or(|c| {
         matches!(
             c,
-            '.' | '!' | '?' | ':' | ';' | '…' | '"' | '”' | '’' | '\'' | ')' | ']' | '»' | '。' | '！' | '？' | '」' | '』'
+            '.' | '!'
+                | '?'
+                | ':'
+                | ';'
+                | '…'
+                | '"'
+                | '”'
+                | '’'
+                | '\''
+                | ')'
+                | ']'
+                | '»'
+                | '。'
+                | '！'
+                | '？'
+                | '」'
+                | '』'
         )
     })
 }
@@ -201,7 +217,10 @@ pub fn is_wide(c: char) -> bool {
 /// like one ("Post > Site", "Post | Site").
 pub fn read_text(text: &str) -> Page {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
     let mut page = Page::default();
     let mut index = 0;
     // Groups of lines with no blank line between them.
@@ -289,7 +308,9 @@ fn hard_wrapped(lines: &[&str]) -> bool {
 /// has the usual separator between them: `Post > Site`, `Post | Site`,
 /// `Post - Site`, `Post — Site`, `Post :: Site`, `Post « Site`.
 pub fn split_title(title: &str) -> Option<(String, String)> {
-    const SEPARATORS: &[&str] = &[" > ", " | ", " :: ", " — ", " – ", " - ", " « ", " » ", " · "];
+    const SEPARATORS: &[&str] = &[
+        " > ", " | ", " :: ", " — ", " – ", " - ", " « ", " » ", " · ",
+    ];
     for separator in SEPARATORS {
         if let Some(at) = title.rfind(separator) {
             let (post, site) = (title[..at].trim(), title[at + separator.len()..].trim());
@@ -347,9 +368,15 @@ mod tests {
     fn titles_split_into_post_and_site() {
         assert_eq!(
             split_title("[Memoir] 6. Formation > 회고록 《세기와 더불어》"),
-            Some(("[Memoir] 6. Formation".into(), "회고록 《세기와 더불어》".into()))
+            Some((
+                "[Memoir] 6. Formation".into(),
+                "회고록 《세기와 더불어》".into()
+            ))
         );
-        assert_eq!(split_title("A post | The Site"), Some(("A post".into(), "The Site".into())));
+        assert_eq!(
+            split_title("A post | The Site"),
+            Some(("A post".into(), "The Site".into()))
+        );
         assert_eq!(split_title("No separator here"), None);
     }
 

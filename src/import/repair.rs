@@ -62,7 +62,12 @@ impl Repair {
 
 /// Repairs the heading and blocks in place; `joined` are the lines the
 /// reader joined inside the article.
-pub fn repair(heading: &mut Option<Located>, blocks: &mut Vec<Block>, joined: &[usize], rules: &Rules) -> Repairs {
+pub fn repair(
+    heading: &mut Option<Located>,
+    blocks: &mut Vec<Block>,
+    joined: &[usize],
+    rules: &Rules,
+) -> Repairs {
     let mut repairs = Repairs::default();
 
     // Lines the reader joined, cut inside a sentence.
@@ -113,7 +118,9 @@ pub fn repair(heading: &mut Option<Located>, blocks: &mut Vec<Block>, joined: &[
         .filter(|r| !r.code)
         .map(|r| glued_backslashes(&r.text).len())
         .sum::<usize>()
-        + heading.as_ref().map_or(0, |h| glued_backslashes(&h.text).len());
+        + heading
+            .as_ref()
+            .map_or(0, |h| glued_backslashes(&h.text).len());
     if total >= 3 {
         if let Some(heading) = heading.as_mut() {
             heading.text = unglue(&heading.text, heading.line, &mut glued);
@@ -265,7 +272,10 @@ fn tail(text: &str) -> String {
 
 /// The first few words of a text.
 fn head(text: &str) -> String {
-    text.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -290,7 +300,10 @@ mod tests {
         assert_eq!(blocks[0].text(), "the Soviet union and China, and Japan.");
         let glued = &repairs.general[0];
         assert_eq!(glued.count, 3);
-        assert_eq!(glued.examples[0], (3, "Soviet\\union".into(), "Soviet union".into()));
+        assert_eq!(
+            glued.examples[0],
+            (3, "Soviet\\union".into(), "Soviet union".into())
+        );
 
         // Once is not damage: a path keeps its backslash.
         let mut blocks = vec![block("Open C:\\Users to see.", 1)];
@@ -315,7 +328,11 @@ mod tests {
                 "A new paragraph."
             ]
         );
-        let counts: Vec<(&str, usize)> = repairs.general.iter().map(|r| (r.label.as_str(), r.count)).collect();
+        let counts: Vec<(&str, usize)> = repairs
+            .general
+            .iter()
+            .map(|r| (r.label.as_str(), r.count))
+            .collect();
         assert_eq!(
             counts,
             [
@@ -349,7 +366,10 @@ mod tests {
         ];
         let repairs = repair(&mut heading, &mut blocks, &[], &rules);
         assert_eq!(heading.unwrap().text, "Back from the Soviet Union");
-        assert_eq!(blocks[0].text(), "He came from the Soviet Union and went from there.");
+        assert_eq!(
+            blocks[0].text(),
+            "He came from the Soviet Union and went from there."
+        );
         assert_eq!(blocks[1].text(), "x rom y");
         assert_eq!(repairs.rules[0].count, 3);
         assert_eq!(repairs.rules[1].count, 2);

@@ -70,12 +70,18 @@ impl Rules {
     /// Parses a rules file. The first problem is an error with its place.
     pub fn parse(text: &str, file: FileId) -> Result<Rules, Diagnostic> {
         let raw: RawFile = toml::from_str(text).map_err(|error| {
-            let message = error.message().trim_end().trim_end_matches('.').replace('\n', " ");
+            let message = error
+                .message()
+                .trim_end()
+                .trim_end_matches('.')
+                .replace('\n', " ");
             let mut diagnostic = Diagnostic::error("import-rules-invalid", message);
             if let Some(range) = error.span() {
                 diagnostic = diagnostic.at(Span::new(file, range));
             }
-            diagnostic.hint("each rule is a `[[replace]]` table with `find` (a literal) or `regex`, and `with`")
+            diagnostic.hint(
+                "each rule is a `[[replace]]` table with `find` (a literal) or `regex`, and `with`",
+            )
         })?;
         let mut rules = Vec::with_capacity(raw.replace.len());
         for rule in raw.replace {
@@ -248,7 +254,8 @@ mod tests {
         let (message, line, _) = line_of(parse("[[replace]]\nfind = 'a'\n"));
         assert!(message.contains("with"), "{message}");
         assert_eq!(line, 1);
-        let (message, line, _) = line_of(parse("[[replace]]\nfind = 'a'\nregex = 'b'\nwith = ''\n"));
+        let (message, line, _) =
+            line_of(parse("[[replace]]\nfind = 'a'\nregex = 'b'\nwith = ''\n"));
         assert!(message.contains("both"), "{message}");
         assert_eq!(line, 1);
         let (message, line, _) = line_of(parse("[[replace]]\nwith = 'x'\nfnd = 'a'\n"));

@@ -11,7 +11,12 @@ use crate::model::SourceRecord;
 use super::page::{Block, Kind, Run};
 
 /// The chapter file's text.
-pub fn chapter(title: Option<&str>, heading: Option<&str>, blocks: &[Block], source: &SourceRecord) -> String {
+pub fn chapter(
+    title: Option<&str>,
+    heading: Option<&str>,
+    blocks: &[Block],
+    source: &SourceRecord,
+) -> String {
     let mut out = String::from("---\n");
     if let Some(title) = title {
         out.push_str(&format!("title: {}\n", yaml(title)));
@@ -113,7 +118,12 @@ fn collapse_lists(text: &str) -> String {
             let l = l.trim_start();
             l.starts_with("- ") || l.starts_with("1. ")
         };
-        if line.is_empty() && i > 0 && i + 1 < lines.len() && is_item(lines[i - 1]) && is_item(lines[i + 1]) {
+        if line.is_empty()
+            && i > 0
+            && i + 1 < lines.len()
+            && is_item(lines[i - 1])
+            && is_item(lines[i + 1])
+        {
             continue;
         }
         out.push_str(line);
@@ -159,7 +169,8 @@ fn inline(runs: &[Run], block_start: bool) -> String {
         // A link spans the runs that share it.
         if let Some(url) = &run.link {
             let mut end = i;
-            while end < runs.len() && runs[end].link.as_ref() == Some(url) && !runs[end].line_break {
+            while end < runs.len() && runs[end].link.as_ref() == Some(url) && !runs[end].line_break
+            {
                 end += 1;
             }
             let unlinked: Vec<Run> = runs[i..end]
@@ -200,7 +211,11 @@ fn styled(run: &Run, at_start: bool) -> String {
     let trail = &text[text.trim_end().len()..];
     let body = if run.code {
         let ticks = "`".repeat(longest_run(core, '`') + 1);
-        let pad = if core.starts_with('`') || core.ends_with('`') { " " } else { "" };
+        let pad = if core.starts_with('`') || core.ends_with('`') {
+            " "
+        } else {
+            ""
+        };
         format!("{ticks}{pad}{core}{pad}{ticks}")
     } else {
         let escaped = escape(core, at_start && lead.is_empty());
@@ -247,7 +262,10 @@ pub fn escape(text: &str, block_start: bool) -> String {
         let escape = match c {
             '\\' | '`' | '*' | '[' | ']' => true,
             // Intraword underscores and tildes are not emphasis.
-            '_' | '~' => !(previous.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)),
+            '_' | '~' => {
+                !(previous.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric))
+            }
             '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
             '&' => {
                 // Only where it would start a character reference.
@@ -276,7 +294,9 @@ fn escape_block_start(text: String) -> String {
     let first = text.chars().next();
     match first {
         Some('#' | '>' | '+' | '|' | '=') => return format!("\\{text}"),
-        Some('-') if text.chars().nth(1).is_none_or(|c| c == ' ' || c == '-') => return format!("\\{text}"),
+        Some('-') if text.chars().nth(1).is_none_or(|c| c == ' ' || c == '-') => {
+            return format!("\\{text}");
+        }
         _ => {}
     }
     // `1. ` or `1) `: a numbered list item.
@@ -298,7 +318,10 @@ mod tests {
 
     #[test]
     fn markup_characters_are_escaped_where_they_would_be_markup() {
-        assert_eq!(escape("a *b* [c] snake_case _x_ C:\\dir", false), "a \\*b\\* \\[c\\] snake_case \\_x\\_ C:\\\\dir");
+        assert_eq!(
+            escape("a *b* [c] snake_case _x_ C:\\dir", false),
+            "a \\*b\\* \\[c\\] snake_case \\_x\\_ C:\\\\dir"
+        );
         assert_eq!(escape("6. Formation", true), "6\\. Formation");
         assert_eq!(escape("1942. It was", true), "1942\\. It was");
         assert_eq!(escape("1942 was", true), "1942 was");
@@ -327,6 +350,9 @@ mod tests {
             },
             Run::plain("now."),
         ];
-        assert_eq!(inline(&runs, true), "See [*the page* ](<https://x.org/a b>)now.");
+        assert_eq!(
+            inline(&runs, true),
+            "See [*the page* ](<https://x.org/a b>)now."
+        );
     }
 }

@@ -131,7 +131,7 @@ pub struct SourceRecord {
 }
 
 /// How footnotes are numbered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FootnoteNumbering {
     /// 1, 2, 3 … afresh in every chapter.
