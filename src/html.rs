@@ -652,21 +652,25 @@ const OTHER_ENTITIES: &[(&str, u32)] = &[
 ];
 
 /// Elements whose start or end begins a new block of text.
-const BLOCK_ELEMENTS: &[&str] = &[
+pub(crate) const BLOCK_ELEMENTS: &[&str] = &[
     "address",
     "article",
     "aside",
     "blockquote",
+    "body",
     "br",
     "caption",
+    "center",
     "dd",
     "details",
     "div",
     "dl",
     "dt",
+    "fieldset",
     "figcaption",
     "figure",
     "footer",
+    "form",
     "h1",
     "h2",
     "h3",

@@ -27,6 +27,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::model::SourceRecord;
+
 use super::page::{Block, Kind, Located, Page, Zone, ends_sentence, is_wide, split_title};
 
 /// The article and its surroundings.
@@ -38,27 +40,11 @@ pub struct Article {
     pub blocks: Vec<Block>,
     /// What was left out, in page order, runs of one reason merged.
     pub dropped: Vec<Dropped>,
-    /// What the page said about the post.
-    pub found: Found,
-}
-
-/// What the page said about the post, as written there.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Found {
-    /// The post's title.
-    pub title: Option<String>,
-    /// The site's name.
-    pub site: Option<String>,
-    /// The author.
-    pub author: Option<String>,
-    /// When it was published (ISO 8601 when the page's form was known).
-    pub published: Option<String>,
-    /// The copyright line.
-    pub rights: Option<String>,
-    /// The publisher, from the copyright line.
-    pub publisher: Option<String>,
-    /// The page's address.
-    pub url: Option<String>,
+    /// What the page said about the post, as written there (title, site,
+    /// author, publication date in ISO 8601 when its form was known,
+    /// rights and the publisher named in them, address); the fields only
+    /// an import knows (file, SHA-256, notes) are left empty.
+    pub found: SourceRecord,
 }
 
 /// Blocks left out, of one reason, on consecutive lines.
@@ -260,7 +246,7 @@ fn score(block: &Block, marked: bool) -> i64 {
 
 /// Finds the article in `page`.
 pub fn find(page: &Page) -> Article {
-    let mut found = Found {
+    let mut found = SourceRecord {
         url: page
             .meta
             .url
@@ -275,7 +261,7 @@ pub fn find(page: &Page) -> Article {
         rights: page.meta.rights.clone(),
         site: page.meta.site.clone(),
         title: page.meta.title.clone(),
-        publisher: None,
+        ..SourceRecord::default()
     };
     let split = page
         .title
@@ -534,7 +520,7 @@ static ENGLISH_DATE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)^(?:posted|published|written)\s+on\s+(.+?)(?:\s+by\s+(.+))?$"));
 
 /// Reads what a furniture line says about the post.
-fn read_record(reason: Reason, text: &str, found: &mut Found) {
+fn read_record(reason: Reason, text: &str, found: &mut SourceRecord) {
     let text = text.trim();
     match reason {
         Reason::PageInfo => {

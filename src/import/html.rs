@@ -13,7 +13,7 @@
 //! tag closes up to its open element, and one that matches nothing is
 //! ignored), which is enough for the pages browsers save.
 
-use crate::html::{StartTag, TokenKind, tokenize};
+use crate::html::{BLOCK_ELEMENTS as BLOCKS, StartTag, TokenKind, tokenize};
 
 use super::page::{Block, Kind, Located, Meta, Page, Run, Zone};
 
@@ -21,48 +21,6 @@ use super::page::{Block, Kind, Located, Meta, Page, Run, Zone};
 const SKIPPED: &[&str] = &[
     "script", "style", "noscript", "template", "svg", "math", "button", "select", "textarea",
     "iframe", "object", "canvas", "video", "audio", "map",
-];
-
-/// Elements that start and end a block.
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "header",
-    "footer",
-    "nav",
-    "aside",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "pre",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "dl",
-    "dt",
-    "dd",
-    "figure",
-    "figcaption",
-    "form",
-    "hr",
-    "address",
-    "details",
-    "summary",
-    "body",
-    "center",
-    "fieldset",
-    "caption",
 ];
 
 /// Elements without content.

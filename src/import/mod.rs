@@ -155,19 +155,10 @@ pub fn import(
     let title = strip_number(&heading);
     let slug = crate::config::slugify(title.unwrap_or(&heading), "chapter");
 
-    let f = &found.found;
     let mut record = SourceRecord {
-        title: f.title.clone(),
-        url: f.url.clone(),
-        site: f.site.clone(),
-        author: f.author.clone(),
-        publisher: f.publisher.clone(),
-        published: f.published.clone(),
-        accessed: None,
-        rights: f.rights.clone(),
         file: Some(file.clone()),
         sha256: Some(crate::sha256_hex(bytes)),
-        notes: None,
+        ..found.found.clone()
     };
     record.notes = Some(notes(version, &found.dropped, &repairs));
     let markdown = write::chapter(title, Some(&heading), &found.blocks, &record);
