@@ -143,7 +143,10 @@ static FURNITURE: LazyLock<Vec<(Regex, Reason)>> = LazyLock::new(|| {
             Reason::PageInfo,
         ),
         (
-            regex(r"작성자|작성일|조회\s*\d|댓글\s*\d+\s*건"),
+            // A board's byline: two of author, date, views, comment count.
+            regex(
+                r"(작성자|작성일|조회\s*\d|댓글\s*\d+\s*건).*(작성자|작성일|조회\s*\d|댓글\s*\d+\s*건)",
+            ),
             Reason::PageInfo,
         ),
         (
@@ -481,7 +484,7 @@ fn merge(blocks: &[Block], reasons: &[Option<Reason>], used: &[usize]) -> Vec<Dr
         };
         let last_line = block.line + block.text().matches('\n').count();
         match out.last_mut() {
-            Some(run) if run.reason == reason && previous == Some(i - 1) => {
+            Some(run) if run.reason == reason && previous.is_some_and(|p| p + 1 == i) => {
                 run.last = last_line;
                 run.count += 1;
             }
@@ -700,6 +703,14 @@ mod tests {
                 (Reason::Copyright, 23, 1),
             ]
         );
+    }
+
+    #[test]
+    fn prose_that_names_a_byline_word_is_not_furniture() {
+        assert_eq!(furniture("작성자 편집국 작성일20-09-30 21:53 댓글0건"), Some(Reason::PageInfo));
+        assert_eq!(furniture("이 글의 작성자는 오래된 인쇄소의 식자공이었다."), None);
+        assert_eq!(furniture("Posted by Ann on March 3, 2021"), Some(Reason::PageInfo));
+        assert_eq!(furniture("© 2021 The Site"), Some(Reason::Copyright));
     }
 
     #[test]
