@@ -438,11 +438,7 @@ fn a_bad_regex_in_the_rules_is_an_error_at_its_line() {
     let rules = "# rules\n[[replace]]\nfind = \" rom \"\nwith = \" from \"\n\n[[replace]]\nregex = 'Soviet (union'\nwith = \"Soviet Union\"\n";
     write(&book, "import-rules.toml", rules);
     let before = snapshot(&book);
-    let result = run(quire()
-        .args(["--diagnostic-format", "short", "import"])
-        .arg(book.join(SEED))
-        .arg("--book")
-        .arg(&book));
+    let result = import(&book.join(SEED), &book, &["--diagnostic-format", "short"]);
     assert_eq!(result.code, 1, "{}{}", result.stdout, result.stderr);
     assert!(
         result
@@ -461,13 +457,12 @@ fn a_bad_regex_in_the_rules_is_an_error_at_its_line() {
     // A rules file given on the command line is read instead.
     let other = book.join("other-rules.toml");
     std::fs::write(&other, "[[replace]]\nfind = \"x\"\n").unwrap();
-    let result = run(quire()
-        .args(["--diagnostic-format", "short", "import"])
-        .arg(book.join(SEED))
-        .arg("--book")
-        .arg(&book)
-        .arg("--rules")
-        .arg(&other));
+    let other = other.to_str().expect("a UTF-8 temp path");
+    let result = import(
+        &book.join(SEED),
+        &book,
+        &["--diagnostic-format", "short", "--rules", other],
+    );
     assert_eq!(result.code, 1);
     assert!(
         result
