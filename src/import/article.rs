@@ -707,9 +707,18 @@ mod tests {
 
     #[test]
     fn prose_that_names_a_byline_word_is_not_furniture() {
-        assert_eq!(furniture("작성자 편집국 작성일20-09-30 21:53 댓글0건"), Some(Reason::PageInfo));
-        assert_eq!(furniture("이 글의 작성자는 오래된 인쇄소의 식자공이었다."), None);
-        assert_eq!(furniture("Posted by Ann on March 3, 2021"), Some(Reason::PageInfo));
+        assert_eq!(
+            furniture("작성자 편집국 작성일20-09-30 21:53 댓글0건"),
+            Some(Reason::PageInfo)
+        );
+        assert_eq!(
+            furniture("이 글의 작성자는 오래된 인쇄소의 식자공이었다."),
+            None
+        );
+        assert_eq!(
+            furniture("Posted by Ann on March 3, 2021"),
+            Some(Reason::PageInfo)
+        );
         assert_eq!(furniture("© 2021 The Site"), Some(Reason::Copyright));
     }
 
