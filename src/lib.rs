@@ -103,11 +103,13 @@ pub mod epub;
 pub mod fonts;
 pub mod html;
 pub mod import;
+pub mod lint;
 pub mod load;
 pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod pdf;
+pub mod progress;
 pub mod source;
 pub mod typeset;
 pub mod world;
@@ -169,12 +171,21 @@ fn in_source_order(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// goes through a [`Recorder`](world::Recorder), so [`Compiled::inputs`]
 /// lists exactly what the book depended on.
 pub fn compile(world: &dyn World) -> Compiled {
+    compile_with(world, &progress::Silent)
+}
+
+/// [`compile`], telling `progress` how far it has got.
+pub fn compile_with(world: &dyn World, progress: &dyn progress::Progress) -> Compiled {
+    use progress::Stage;
     let world = &world::Recorder::new(world);
     let mut sources = SourceMap::new();
     let mut sink = Sink::new();
 
     // book.toml + chapter files → config and texts.
-    let Some(mut loaded) = load::load(world, &mut sources, &mut sink) else {
+    progress.begin(Stage::Load, 0);
+    let loaded = load::load(world, &mut sources, &mut sink);
+    let Some(mut loaded) = loaded else {
+        progress.end(Stage::Load);
         return Compiled {
             book: None,
             diagnostics: in_source_order(sink.into_vec()),
@@ -200,8 +211,10 @@ pub fn compile(world: &dyn World) -> Compiled {
     )
     .map_err(|error| sink.push(error))
     .ok();
+    progress.end(Stage::Load);
 
     // Each chapter's Markdown → model.
+    progress.begin(Stage::Parse, loaded.chapters.len());
     let mut slugs = Vec::new();
     let mut chapters = Vec::with_capacity(loaded.chapters.len());
     for file in &loaded.chapters {
@@ -214,6 +227,7 @@ pub fn compile(world: &dyn World) -> Compiled {
             &mut sink,
         );
         let mut chapter = parsed.chapter;
+        lint::chapter(&chapter, &sources, &mut sink);
         if let (Some(source), Some(span)) = (chapter.source.as_mut(), parsed.source_file_span)
             && let Some(path) = &source.file
         {
@@ -244,7 +258,9 @@ pub fn compile(world: &dyn World) -> Compiled {
             }
         }
         chapters.push(chapter);
+        progress.step(Stage::Parse);
     }
+    progress.end(Stage::Parse);
 
     let meta = loaded.config.book.metadata();
     let mut book = Book {
@@ -261,7 +277,9 @@ pub fn compile(world: &dyn World) -> Compiled {
             source::Span::new(loaded.config_file, cover.span()),
         )
     });
+    progress.begin(Stage::Images, 0);
     assets::resolve(&mut book, cover, world, &mut sink);
+    progress.end(Stage::Images);
     let errors = sink.has_errors();
     Compiled {
         book: (!errors).then_some(book),
@@ -318,6 +336,15 @@ pub struct Output {
 /// time on rayon's thread pool; outputs and diagnostics are gathered in the
 /// order `editions` asks for, as if made one after the other.
 pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
+    render_with(compiled, editions, &progress::Silent)
+}
+
+/// [`render`], telling `progress` how far each edition has got.
+pub fn render_with(
+    compiled: &mut Compiled,
+    editions: &[Edition],
+    progress: &dyn progress::Progress,
+) -> Vec<Output> {
     use rayon::prelude::*;
 
     let (Some(book), Some(config), Some(templates), Some(fonts)) = (
@@ -334,8 +361,8 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
     let made: Vec<Result<Made, Diagnostic>> = editions
         .par_iter()
         .map(|edition| match edition {
-            Edition::Epub => epub_edition(book, config, templates, fonts, timestamp),
-            Edition::Pdf => pdf_edition(book, config, fonts, timestamp),
+            Edition::Epub => epub_edition(book, config, templates, fonts, timestamp, progress),
+            Edition::Pdf => pdf_edition(book, config, fonts, timestamp, progress),
         })
         .collect();
     let mut outputs = Vec::new();
@@ -371,12 +398,16 @@ fn epub_edition(
     templates: &epub::Templates,
     fonts: &fonts::FontSet,
     timestamp: Option<i64>,
+    progress: &dyn progress::Progress,
 ) -> Result<Made, Diagnostic> {
     let options = epub::EpubOptions {
         numbering: config.epub.footnote_numbering,
         timestamp,
     };
-    let epub = epub::export(book, &options, templates, fonts)?;
+    progress.begin(progress::Stage::Epub, book.chapters.len());
+    let epub = epub::export_with(book, &options, templates, fonts, progress);
+    progress.end(progress::Stage::Epub);
+    let epub = epub?;
     Ok(Made {
         output: Output {
             edition: Edition::Epub,
@@ -393,12 +424,16 @@ fn pdf_edition(
     config: &config::Config,
     fonts: &fonts::FontSet,
     timestamp: Option<i64>,
+    progress: &dyn progress::Progress,
 ) -> Result<Made, Diagnostic> {
+    use progress::Stage;
+    progress.begin(Stage::Typeset, book.chapters.len());
     let typeset::Typeset {
         document,
         diagnostics,
         ..
-    } = typeset::typeset(book, config, fonts, timestamp);
+    } = typeset::typeset_with(book, config, fonts, timestamp, progress);
+    progress.end(Stage::Typeset);
     let meta = pdf::PdfMeta {
         title: book.meta.title.clone(),
         authors: book.meta.authors.clone(),
@@ -410,7 +445,10 @@ fn pdf_edition(
         timestamp: timestamp
             .or_else(|| book.meta.date.as_deref().and_then(date::Civil::parse_date)),
     };
-    let bytes = pdf::export(&document, fonts, &book.images, &meta)?;
+    progress.begin(Stage::Pdf, document.pages.len());
+    let bytes = pdf::export_with(&document, fonts, &book.images, &meta, progress);
+    progress.end(Stage::Pdf);
+    let bytes = bytes?;
     Ok(Made {
         output: Output {
             edition: Edition::Pdf,

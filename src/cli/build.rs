@@ -9,7 +9,7 @@ use clap::ValueEnum;
 use quire::Edition;
 use quire::manifest::{self, Manifest};
 
-use super::{Context, EXIT_BOOK_ERRORS, EXIT_OK, fail};
+use super::{Context, EXIT_BOOK_ERRORS, EXIT_OK, fail, output};
 
 /// Arguments of `quire build`.
 #[derive(Debug, clap::Args)]
@@ -50,16 +50,17 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
         Format::All => &[Edition::Epub, Edition::Pdf],
     };
     // Every edition is made in memory first, so a failure writes nothing.
-    let (compiled, outputs) = match super::pipeline(&dir, editions, context) {
-        Ok(result) => result,
+    let made = match super::pipeline(&dir, editions, context) {
+        Ok(made) => made,
         Err(code) => return code,
     };
     // The manifest too, so that nothing is written if it cannot be made.
-    let manifest = match Manifest::new(&compiled, &outputs).to_json() {
+    let manifest = match Manifest::new(&made.compiled, &made.outputs).to_json() {
         Ok(json) => json,
         Err(error) => return fail(format!("cannot make the build manifest: {error}")),
     };
-    let slug = compiled
+    let slug = made
+        .compiled
         .book
         .as_ref()
         .map_or("book", |book| &book.meta.slug);
@@ -70,18 +71,31 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
             out.display()
         ));
     }
-    // The manifest last: it describes editions that are in place.
-    let files = outputs
+    // All files or none; the manifest last, as it describes the editions.
+    let files: Vec<(String, &[u8])> = made
+        .outputs
         .iter()
         .map(|output| (output.name.clone(), output.bytes.as_slice()))
-        .chain([(format!("{slug}.manifest.json"), manifest.as_bytes())]);
-    for (name, bytes) in files {
-        let path = out.join(name);
-        if let Err(error) = write_atomically(&path, bytes) {
-            return fail(format!("cannot write {}: {error}", path.display()));
-        }
-        context.say(&format!("wrote {} ({})", path.display(), size(bytes.len())));
+        .chain([(format!("{slug}.manifest.json"), manifest.as_bytes())])
+        .collect();
+    let writing = std::time::Instant::now();
+    if let Err(failed) = output::commit(&out, files.iter().map(|(n, b)| (n.clone(), *b))) {
+        return fail(format!(
+            "cannot write {}: {}; the earlier files in {} are as they were",
+            failed.path.display(),
+            failed.error,
+            out.display()
+        ));
     }
+    let written = writing.elapsed();
+    for (name, bytes) in &files {
+        context.say(&format!(
+            "wrote {} ({})",
+            out.join(name).display(),
+            size(bytes.len())
+        ));
+    }
+    made.timings(context, &[("write", written)]);
     EXIT_OK
 }
 
@@ -141,7 +155,9 @@ fn verify(path: &Path, dir: &Path, context: &Context) -> i32 {
         timestamp: recorded,
         git_commit: old.git_commit.clone(),
     };
-    let (compiled, outputs) = super::compile_and_render(&pinned, &old.editions(), context);
+    let made = super::compile_and_render(&pinned, dir, &old.editions(), context);
+    made.timings(context, &[]);
+    let (compiled, outputs) = (made.compiled, made.outputs);
     let new = Manifest::new(&compiled, &outputs);
     let mut differences = manifest::compare(&old, &new);
     if compiled.has_errors() {
@@ -179,21 +195,6 @@ fn verify(path: &Path, dir: &Path, context: &Context) -> i32 {
         ));
         EXIT_BOOK_ERRORS
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it into
-/// place: readers see the old file or the new one, never half of one.
-pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("edition");
-    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
 }
 
 fn size(bytes: usize) -> String {

@@ -1,6 +1,9 @@
-//! Renders diagnostics for people (`human`) and editors (`short`).
+//! Renders diagnostics for people (`human`), editors (`short`), programs
+//! (`json`, one object per line) and GitHub Actions (`github`, workflow
+//! annotations).
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use quire::diag::{Diagnostic, Location, Severity};
 use quire::source::SourceMap;
@@ -25,14 +28,29 @@ pub fn paint(text: &str, code: &str) -> String {
     }
 }
 
-/// Prints every diagnostic on stderr, then a summary line (human format).
-pub fn print(diagnostics: &[Diagnostic], sources: &SourceMap, format: DiagnosticFormat) {
+/// Prints every diagnostic, then (human format) a summary line. People's
+/// formats go to stderr; `json` and `github` to stdout, where programs and
+/// the Actions runner read them, with each file's path as seen from the
+/// current folder (`book` joined to the book-relative path), so an
+/// annotation lands on the file in the repository.
+pub fn print(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    format: DiagnosticFormat,
+    book: &Path,
+) {
     let mut out = String::new();
     for diagnostic in diagnostics {
         match format {
             DiagnosticFormat::Human => human(diagnostic, sources, &mut out),
             DiagnosticFormat::Short => short(diagnostic, sources, &mut out),
+            DiagnosticFormat::Json => json(diagnostic, sources, book, &mut out),
+            DiagnosticFormat::Github => github(diagnostic, sources, book, &mut out),
         }
+    }
+    if matches!(format, DiagnosticFormat::Json | DiagnosticFormat::Github) {
+        let _ = std::io::stdout().lock().write_all(out.as_bytes());
+        return;
     }
     if format == DiagnosticFormat::Human {
         let errors = diagnostics
@@ -87,6 +105,108 @@ fn short(diagnostic: &Diagnostic, sources: &SourceMap, out: &mut String) {
         "{}[{}]: {}\n",
         diagnostic.severity, diagnostic.code, diagnostic.message
     ));
+}
+
+/// Where a diagnostic points, for machines: the file as seen from the
+/// current folder, and the 1-based line and column (in characters) where it
+/// starts and ends. No line for a whole file; nothing without a location.
+struct Place {
+    file: Option<String>,
+    start: Option<(usize, usize)>,
+    end: Option<(usize, usize)>,
+}
+
+fn place(diagnostic: &Diagnostic, sources: &SourceMap, book: &Path) -> Place {
+    let shown = |path: &str| {
+        let joined = book.join(path);
+        let joined = joined.strip_prefix(".").unwrap_or(&joined);
+        joined.to_string_lossy().into_owned()
+    };
+    match &diagnostic.location {
+        Some(Location::Span(span)) => {
+            let file = sources.get(span.file);
+            let start = file.line_col(span.start as usize);
+            let end = file.line_col((span.end as usize).max(span.start as usize));
+            Place {
+                file: Some(shown(file.path())),
+                start: Some((start.line, start.column)),
+                end: Some((end.line, end.column)),
+            }
+        }
+        Some(Location::Path(path)) => Place {
+            file: Some(shown(path)),
+            start: None,
+            end: None,
+        },
+        None => Place {
+            file: None,
+            start: None,
+            end: None,
+        },
+    }
+}
+
+/// One JSON object on one line: `severity`, `code`, `message`, `file`,
+/// `line`, `column`, `end_line`, `end_column` (null when unknown), `hints`.
+fn json(diagnostic: &Diagnostic, sources: &SourceMap, book: &Path, out: &mut String) {
+    let at = place(diagnostic, sources, book);
+    let value = serde_json::json!({
+        "severity": diagnostic.severity.to_string(),
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "file": at.file,
+        "line": at.start.map(|(line, _)| line),
+        "column": at.start.map(|(_, column)| column),
+        "end_line": at.end.map(|(line, _)| line),
+        "end_column": at.end.map(|(_, column)| column),
+        "hints": diagnostic.hints,
+    });
+    out.push_str(&value.to_string());
+    out.push('\n');
+}
+
+/// A GitHub Actions workflow command:
+/// `::warning file=F,line=L,col=C,endLine=…,endColumn=…,title=CODE::MESSAGE`,
+/// the hints on lines of their own under the message.
+fn github(diagnostic: &Diagnostic, sources: &SourceMap, book: &Path, out: &mut String) {
+    let at = place(diagnostic, sources, book);
+    let mut properties = Vec::new();
+    if let Some(file) = &at.file {
+        properties.push(format!("file={}", escape_property(file)));
+    }
+    if let Some((line, column)) = at.start {
+        properties.push(format!("line={line},col={column}"));
+    }
+    if let Some((line, column)) = at.end {
+        properties.push(format!("endLine={line},endColumn={column}"));
+    }
+    properties.push(format!(
+        "title={}",
+        escape_property(&format!("{}[{}]", diagnostic.severity, diagnostic.code))
+    ));
+    let mut message = diagnostic.message.clone();
+    for hint in &diagnostic.hints {
+        message.push_str("\nhint: ");
+        message.push_str(hint);
+    }
+    out.push_str(&format!(
+        "::{} {}::{}\n",
+        diagnostic.severity,
+        properties.join(","),
+        escape_data(&message)
+    ));
+}
+
+/// A workflow command's message: `%`, CR and LF percent-encoded.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: also `:` and `,`.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// A compiler-style report with an excerpt and a caret line.

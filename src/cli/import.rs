@@ -8,7 +8,7 @@ use quire::import::{self, ImportError, Rules};
 use quire::source::SourceMap;
 use quire::world::BookPath;
 
-use super::build::write_atomically;
+use super::output::write_atomically;
 use super::{Context, EXIT_BOOK_ERRORS, EXIT_OK, fail};
 
 /// Arguments of `quire import`.
@@ -71,7 +71,12 @@ pub fn run(args: ImportArgs, context: &Context) -> i32 {
             match Rules::parse(&text, id) {
                 Ok(rules) => rules,
                 Err(diagnostic) => {
-                    super::diagnostics::print(&[diagnostic], &sources, context.format);
+                    super::diagnostics::print(
+                        &[diagnostic],
+                        &sources,
+                        context.format,
+                        Path::new("."),
+                    );
                     return EXIT_BOOK_ERRORS;
                 }
             }

@@ -11,6 +11,8 @@ mod check;
 mod diagnostics;
 mod import;
 mod init;
+mod output;
+mod progress;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -46,9 +48,12 @@ struct Args {
     /// How diagnostics are printed.
     #[arg(long, global = true, value_enum, default_value_t = DiagnosticFormat::Human)]
     diagnostic_format: DiagnosticFormat,
-    /// Print only diagnostics, not what was done.
-    #[arg(long, short, global = true)]
+    /// Print only diagnostics, not what was done (and no progress bars).
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
+    /// Also print how long each stage took.
+    #[arg(long, short, global = true)]
+    verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +81,20 @@ pub enum DiagnosticFormat {
     Human,
     /// One line each: `path:line:col: severity[code]: message`.
     Short,
+    /// One JSON object per line on stdout: severity, code, message, file,
+    /// line, column, end_line, end_column, hints.
+    Json,
+    /// GitHub Actions workflow annotations on stdout
+    /// (`::warning file=…,line=…,col=…::…`).
+    Github,
+}
+
+impl DiagnosticFormat {
+    /// Whether programs read the output (stdout then carries only
+    /// diagnostics; what was done goes to stderr).
+    fn for_machines(self) -> bool {
+        matches!(self, DiagnosticFormat::Json | DiagnosticFormat::Github)
+    }
 }
 
 /// What every subcommand gets besides its own arguments.
@@ -84,12 +103,19 @@ pub struct Context {
     pub format: DiagnosticFormat,
     /// Suppress progress messages.
     pub quiet: bool,
+    /// Print each stage's time.
+    pub verbose: bool,
 }
 
 impl Context {
-    /// Prints a line of progress on stdout (unless quiet). A closed pipe is not an error.
+    /// Prints a line of what was done on stdout (unless quiet; on stderr
+    /// when stdout carries diagnostics for machines). A closed pipe is not
+    /// an error.
     pub fn say(&self, line: &str) {
-        if !self.quiet {
+        if self.quiet {
+        } else if self.format.for_machines() {
+            let _ = writeln!(std::io::stderr().lock(), "{line}");
+        } else {
             let _ = writeln!(std::io::stdout().lock(), "{line}");
         }
     }
@@ -108,9 +134,11 @@ pub fn run() -> i32 {
             };
         }
     };
+    output::handle_interrupts();
     let context = Context {
         format: args.diagnostic_format,
         quiet: args.quiet,
+        verbose: args.verbose,
     };
     match args.command {
         Command::Build(build) => build::run(build, &context),
@@ -173,6 +201,23 @@ fn open(dir: &std::path::Path, timestamp: Option<i64>) -> Result<quire::world::S
     })
 }
 
+/// What the pipeline made, and how long each stage took.
+struct Made {
+    compiled: quire::Compiled,
+    outputs: Vec<quire::Output>,
+    bars: progress::Bars,
+}
+
+impl Made {
+    /// With `--verbose`, prints the stages' times and the `extra` ones the
+    /// subcommand timed itself.
+    fn timings(&self, context: &Context, extra: &[(&str, std::time::Duration)]) {
+        if context.verbose {
+            self.bars.print_timings(extra);
+        }
+    }
+}
+
 /// Opens the book, runs the whole pipeline in memory for `editions` and
 /// prints every diagnostic once. `Err` carries the exit code to return
 /// (usage/IO errors, or the book's errors).
@@ -180,25 +225,39 @@ fn pipeline(
     dir: &std::path::Path,
     editions: &[quire::Edition],
     context: &Context,
-) -> Result<(quire::Compiled, Vec<quire::Output>), i32> {
+) -> Result<Made, i32> {
     let timestamp = timestamp().map_err(fail)?;
     let world = open(dir, timestamp)?;
-    let (compiled, outputs) = compile_and_render(&world, editions, context);
-    if compiled.has_errors() {
+    let made = compile_and_render(&world, dir, editions, context);
+    if made.compiled.has_errors() {
+        made.timings(context, &[]);
         return Err(EXIT_BOOK_ERRORS);
     }
-    Ok((compiled, outputs))
+    Ok(made)
 }
 
-/// Runs the pipeline on a world for `editions` and prints every diagnostic
-/// once; no editions when the book has errors.
+/// Runs the pipeline on a world for `editions` (progress bars on a
+/// terminal) and prints every diagnostic once, their paths under `dir`; no
+/// editions when the book has errors.
 fn compile_and_render(
     world: &dyn quire::world::World,
+    dir: &std::path::Path,
     editions: &[quire::Edition],
     context: &Context,
-) -> (quire::Compiled, Vec<quire::Output>) {
-    let mut compiled = quire::compile(world);
-    let outputs = quire::render(&mut compiled, editions);
-    diagnostics::print(&compiled.diagnostics, &compiled.sources, context.format);
-    (compiled, outputs)
+) -> Made {
+    let bars = progress::Bars::new(!context.quiet && !context.format.for_machines());
+    let mut compiled = quire::compile_with(world, &bars);
+    let outputs = quire::render_with(&mut compiled, editions, &bars);
+    bars.clear();
+    diagnostics::print(
+        &compiled.diagnostics,
+        &compiled.sources,
+        context.format,
+        dir,
+    );
+    Made {
+        compiled,
+        outputs,
+        bars,
+    }
 }

@@ -85,6 +85,18 @@ pub fn export(
     templates: &Templates,
     font_set: &FontSet,
 ) -> Result<Epub, Diagnostic> {
+    export_with(book, options, templates, font_set, &crate::progress::Silent)
+}
+
+/// [`export`], with a step of [`Stage::Epub`](crate::progress::Stage::Epub)
+/// told to `progress` for each chapter written.
+pub fn export_with(
+    book: &Book,
+    options: &EpubOptions,
+    templates: &Templates,
+    font_set: &FontSet,
+    progress: &dyn crate::progress::Progress,
+) -> Result<Epub, Diagnostic> {
     let timestamp = options
         .timestamp
         .or_else(|| book.meta.date.as_deref().and_then(Civil::parse_date))
@@ -254,6 +266,7 @@ pub fn export(
                 w.finish(),
             )?,
         });
+        progress.step(crate::progress::Stage::Epub);
     }
 
     // Navigation.

@@ -59,12 +59,25 @@ pub fn export(
     images: &[ImageFile],
     meta: &PdfMeta,
 ) -> Result<Vec<u8>, Diagnostic> {
+    export_with(document, fonts, images, meta, &crate::progress::Silent)
+}
+
+/// [`export`], with a step of [`Stage::Pdf`](crate::progress::Stage::Pdf)
+/// told to `progress` for each page drawn.
+pub fn export_with(
+    document: &Document,
+    fonts: &FontSet,
+    images: &[ImageFile],
+    meta: &PdfMeta,
+    progress: &dyn crate::progress::Progress,
+) -> Result<Vec<u8>, Diagnostic> {
     let mut pdf = krilla::Document::new();
     let mut loaded: Vec<Option<Option<Font>>> = vec![None; fonts.faces.len()];
     let mut pictures: Vec<Option<Option<krilla::image::Image>>> = vec![None; images.len()];
     let count = document.pages.len();
     let mut labels = nav::page_labels(&document.labels, count).map(Vec::into_iter);
     for page in &document.pages {
+        progress.step(crate::progress::Stage::Pdf);
         let mut settings = PageSettings::from_wh(page.width, page.height).ok_or_else(|| {
             Diagnostic::error(
                 "pdf-failed",

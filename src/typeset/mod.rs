@@ -66,10 +66,28 @@ pub struct Typeset {
 ///
 /// [installs]: rayon::ThreadPool::install
 pub fn typeset(book: &Book, config: &Config, fonts: &FontSet, timestamp: Option<i64>) -> Typeset {
+    typeset_with(book, config, fonts, timestamp, &crate::progress::Silent)
+}
+
+/// [`typeset`], with a step of [`Stage::Typeset`](crate::progress::Stage::Typeset)
+/// told to `progress` as each chapter is set (from any thread).
+pub fn typeset_with(
+    book: &Book,
+    config: &Config,
+    fonts: &FontSet,
+    timestamp: Option<i64>,
+    progress: &dyn crate::progress::Progress,
+) -> Typeset {
     let style = style::Style::new(config, fonts);
     let settings = hyphenate::Settings::from(&config.hyphenation);
-    let (chapters, diagnostics) =
-        chapters(book, &style, fonts, &settings, config.hyphenation.enabled);
+    let (chapters, diagnostics) = chapters(
+        book,
+        &style,
+        fonts,
+        &settings,
+        config.hyphenation.enabled,
+        progress,
+    );
     let mut shaper = shape::Shaper::new(fonts);
     let (document, report) = book::assemble(book, &style, &mut shaper, chapters, timestamp);
     Typeset {
@@ -102,6 +120,7 @@ fn chapters(
     fonts: &FontSet,
     settings: &hyphenate::Settings,
     hyphenate: bool,
+    progress: &dyn crate::progress::Progress,
 ) -> (Vec<pages::ChapterPages>, Vec<Diagnostic>) {
     let new_worker = || Worker {
         shaper: shape::Shaper::new(fonts),
@@ -126,13 +145,21 @@ fn chapters(
                 Some(slot) => slot.get_or_insert_with(new_worker),
                 None => fresh.insert(new_worker()),
             };
-            chapter_pages(
+            let (pages, mut found) = chapter_pages(
                 book,
                 index,
                 style,
                 &mut worker.shaper,
                 &mut worker.hyphenators,
-            )
+            );
+            // The generated back matter's text is quire's: a hash broken
+            // across lines is no fault the author could mend, and its spans
+            // are borrowed from the first chapter.
+            if book.chapters[index].back_matter {
+                found.retain(|d| !d.code.starts_with("line-"));
+            }
+            progress.step(crate::progress::Stage::Typeset);
+            (pages, found)
         })
         .collect();
     let mut chapters = Vec::new();
