@@ -101,13 +101,20 @@ impl Bars {
     /// Prints the timings on stderr (`--verbose`), with `extra` stages the
     /// CLI timed itself (writing the files).
     pub fn print_timings(&self, extra: &[(&str, Duration)]) {
-        let mut out =
-            String::from("timings (wall clock; the epub is made alongside typeset and pdf):\n");
-        for (stage, time, units) in self.timings() {
-            let count = if units > 0 {
-                format!("  {units} {}", stage.unit())
-            } else {
-                String::new()
+        let timings = self.timings();
+        let both = [Stage::Typeset, Stage::Epub]
+            .iter()
+            .all(|s| timings.iter().any(|(t, ..)| t == s));
+        let mut out = String::from(if both {
+            "timings (wall clock; the two editions are made at the same time):\n"
+        } else {
+            "timings (wall clock):\n"
+        });
+        for (stage, time, units) in timings {
+            let count = match units {
+                0 => String::new(),
+                1 => format!("  1 {}", stage.unit().trim_end_matches('s')),
+                _ => format!("  {units} {}", stage.unit()),
             };
             out.push_str(&format!(
                 "  {:<8} {:>9}{count}\n",

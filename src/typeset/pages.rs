@@ -563,6 +563,7 @@ impl<'a> Layout<'a> {
             position_in_queue: vec![0; self.queue.len()],
             links: std::mem::take(&mut self.links),
             calls: vec![None; self.queue.len()],
+            call_origins: vec![None; self.queue.len()],
             pending: Vec::new(),
         };
         for (q, &n) in self.queue.iter().enumerate() {
@@ -642,7 +643,15 @@ impl<'a> Layout<'a> {
                         style.size,
                     ]
                 };
-                anchors.mark(&line.marks, rect, p, None, &mut info, &mut page);
+                anchors.mark(
+                    &line.marks,
+                    line.origin,
+                    rect,
+                    p,
+                    None,
+                    &mut info,
+                    &mut page,
+                );
                 page.items
                     .extend(
                         std::mem::take(&mut line.items)
@@ -694,7 +703,15 @@ impl<'a> Layout<'a> {
                             style.size * 0.9,
                         ]
                     };
-                    anchors.mark(&line.marks, rect, p, Some(q), &mut info, &mut page);
+                    anchors.mark(
+                        &line.marks,
+                        line.origin,
+                        rect,
+                        p,
+                        Some(q),
+                        &mut info,
+                        &mut page,
+                    );
                     page.items
                         .extend(std::mem::take(&mut line.items).into_iter().map(|item| {
                             Positioned {
@@ -727,6 +744,27 @@ impl<'a> Layout<'a> {
             }
             out.pages.push(page);
             out.info.push(info);
+        }
+        // A note that could not start on its call's page (one called from a
+        // note that runs over, or a call no break could keep with its note).
+        for (q, (call, start)) in anchors.calls.iter().zip(&starts).enumerate() {
+            if let (Some((called, ..)), Some((started, ..))) = (call, start)
+                && called != started
+            {
+                let mut warning = Diagnostic::warning(
+                    "note-displaced",
+                    format!(
+                        "a note called here starts {} page{} after the page of its call",
+                        started.abs_diff(*called),
+                        if started.abs_diff(*called) == 1 { "" } else { "s" }
+                    ),
+                )
+                .hint("a note called from a note that runs over starts where that one ends; a shorter calling note keeps both on the page");
+                if let Some(origin) = anchors.call_origins[q] {
+                    warning = warning.at(origin);
+                }
+                out.diagnostics.push(warning);
+            }
         }
         // Call → note, and the note's number → its call.
         for (p, rect, q, to_note) in anchors.pending {
@@ -1079,6 +1117,8 @@ struct Anchors {
     links: Vec<String>,
     /// Where each queued note is first called: page, x, y.
     calls: Vec<Option<(usize, f32, f32)>>,
+    /// The source of the line that first calls each queued note.
+    call_origins: Vec<Option<crate::source::Span>>,
     /// Links to resolve: page, rectangle, and the queued note, to its
     /// start (true) or to its call.
     pending: Vec<(usize, [f32; 4], usize, bool)>,
@@ -1089,9 +1129,11 @@ impl Anchors {
     /// clickable area): a note call (its first, recorded in `info`), a
     /// link to an address, and in a note's line (`number`, the queued
     /// note) its number, which links back to the call.
+    #[allow(clippy::too_many_arguments)]
     fn mark(
         &mut self,
         marks: &[Marked],
+        origin: Option<crate::source::Span>,
         rect: impl Fn(&Marked) -> [f32; 4],
         p: usize,
         number: Option<usize>,
@@ -1105,6 +1147,7 @@ impl Anchors {
                     if let Some(&q) = self.position_in_queue.get(n) {
                         if self.calls[q].is_none() {
                             self.calls[q] = Some((p, rect[0], rect[1]));
+                            self.call_origins[q] = origin;
                             info.calls.push(n);
                         }
                         self.pending.push((p, rect, q, true));
