@@ -336,14 +336,17 @@ pub struct Output {
 /// time on rayon's thread pool; outputs and diagnostics are gathered in the
 /// order `editions` asks for, as if made one after the other.
 pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
-    render_with(compiled, editions, &progress::Silent)
+    render_with(compiled, editions, &progress::Silent, None)
 }
 
-/// [`render`], telling `progress` how far each edition has got.
+/// [`render`], telling `progress` how far each edition has got, and
+/// taking the chapters set in earlier builds from `cache` (the same bytes
+/// as without it; see [`typeset::LayoutCache`]).
 pub fn render_with(
     compiled: &mut Compiled,
     editions: &[Edition],
     progress: &dyn progress::Progress,
+    cache: Option<&typeset::LayoutCache>,
 ) -> Vec<Output> {
     use rayon::prelude::*;
 
@@ -362,7 +365,7 @@ pub fn render_with(
         .par_iter()
         .map(|edition| match edition {
             Edition::Epub => epub_edition(book, config, templates, fonts, timestamp, progress),
-            Edition::Pdf => pdf_edition(book, config, fonts, timestamp, progress),
+            Edition::Pdf => pdf_edition(book, config, fonts, timestamp, progress, cache),
         })
         .collect();
     let mut outputs = Vec::new();
@@ -425,6 +428,7 @@ fn pdf_edition(
     fonts: &fonts::FontSet,
     timestamp: Option<i64>,
     progress: &dyn progress::Progress,
+    cache: Option<&typeset::LayoutCache>,
 ) -> Result<Made, Diagnostic> {
     use progress::Stage;
     progress.begin(Stage::Typeset, book.chapters.len());
@@ -432,7 +436,7 @@ fn pdf_edition(
         document,
         diagnostics,
         ..
-    } = typeset::typeset_with(book, config, fonts, timestamp, progress);
+    } = typeset::typeset_cached(book, config, fonts, timestamp, progress, cache);
     progress.end(Stage::Typeset);
     let meta = pdf::PdfMeta {
         title: book.meta.title.clone(),

@@ -32,10 +32,21 @@ pub struct BuildArgs {
 
 /// The editions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(super) enum Format {
     Epub,
     Pdf,
     All,
+}
+
+impl Format {
+    /// The editions to make.
+    pub(super) fn editions(self) -> &'static [Edition] {
+        match self {
+            Format::Epub => &[Edition::Epub],
+            Format::Pdf => &[Edition::Pdf],
+            Format::All => &[Edition::Epub, Edition::Pdf],
+        }
+    }
 }
 
 /// Runs `build`.
@@ -44,59 +55,63 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
     if let Some(manifest) = args.verify {
         return verify(&manifest, &dir, context);
     }
-    let editions: &[Edition] = match args.format {
-        Format::Epub => &[Edition::Epub],
-        Format::Pdf => &[Edition::Pdf],
-        Format::All => &[Edition::Epub, Edition::Pdf],
-    };
+    let editions = args.format.editions();
     // Every edition is made in memory first, so a failure writes nothing.
     let made = match super::pipeline(&dir, editions, context) {
         Ok(made) => made,
         Err(code) => return code,
     };
-    // The manifest too, so that nothing is written if it cannot be made.
-    let manifest = match Manifest::new(&made.compiled, &made.outputs).to_json() {
-        Ok(json) => json,
-        Err(error) => return fail(format!("cannot make the build manifest: {error}")),
+    let out = args.out.unwrap_or_else(|| dir.join("out"));
+    let writing = std::time::Instant::now();
+    let files = match write(&made, &out) {
+        Ok(files) => files,
+        Err(message) => return fail(message),
     };
+    let written = writing.elapsed();
+    for (name, bytes) in &files {
+        context.say(&format!(
+            "wrote {} ({})",
+            out.join(name).display(),
+            size(*bytes)
+        ));
+    }
+    made.timings(context, &[("write", written)]);
+    EXIT_OK
+}
+
+/// Writes the editions `made` and their manifest into `out`, all or none
+/// (the manifest last, as it describes the editions); gives each file's
+/// name and size, or what went wrong.
+pub(super) fn write(made: &super::Made, out: &Path) -> Result<Vec<(String, usize)>, String> {
+    // The manifest is made first, so that nothing is written if it cannot be.
+    let manifest = Manifest::new(&made.compiled, &made.outputs)
+        .to_json()
+        .map_err(|error| format!("cannot make the build manifest: {error}"))?;
     let slug = made
         .compiled
         .book
         .as_ref()
         .map_or("book", |book| &book.meta.slug);
-    let out = args.out.unwrap_or_else(|| dir.join("out"));
-    if let Err(error) = std::fs::create_dir_all(&out) {
-        return fail(format!(
-            "cannot create output folder {}: {error}",
-            out.display()
-        ));
-    }
-    // All files or none; the manifest last, as it describes the editions.
+    std::fs::create_dir_all(out)
+        .map_err(|error| format!("cannot create output folder {}: {error}", out.display()))?;
     let files: Vec<(String, &[u8])> = made
         .outputs
         .iter()
         .map(|output| (output.name.clone(), output.bytes.as_slice()))
         .chain([(format!("{slug}.manifest.json"), manifest.as_bytes())])
         .collect();
-    let writing = std::time::Instant::now();
-    if let Err(failed) = output::commit(&out, files.iter().map(|(n, b)| (n.clone(), *b))) {
-        return fail(format!(
+    output::commit(out, files.iter().map(|(n, b)| (n.clone(), *b))).map_err(|failed| {
+        format!(
             "cannot write {}: {}; the earlier files in {} are as they were",
             failed.path.display(),
             failed.error,
             out.display()
-        ));
-    }
-    let written = writing.elapsed();
-    for (name, bytes) in &files {
-        context.say(&format!(
-            "wrote {} ({})",
-            out.join(name).display(),
-            size(bytes.len())
-        ));
-    }
-    made.timings(context, &[("write", written)]);
-    EXIT_OK
+        )
+    })?;
+    Ok(files
+        .into_iter()
+        .map(|(name, bytes)| (name, bytes.len()))
+        .collect())
 }
 
 /// `build --verify`: reads the manifest, rebuilds the editions it lists

@@ -13,6 +13,7 @@ mod import;
 mod init;
 mod output;
 mod progress;
+mod watch;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -68,6 +69,10 @@ enum Command {
     /// Create a small working book in a new folder.
     #[command(after_help = EXIT_CODES)]
     Init(init::InitArgs),
+    /// Build, then rebuild whenever a chapter, book.toml, a template, a
+    /// font or an image changes (Ctrl-C to stop).
+    #[command(after_help = EXIT_CODES)]
+    Watch(watch::WatchArgs),
     /// Import a saved web page (text or HTML) as a new chapter: the article
     /// cleaned and repaired, its source recorded, the original kept.
     #[command(after_help = EXIT_CODES)]
@@ -145,6 +150,7 @@ pub fn run() -> i32 {
         Command::Check(check) => check::run(check, &context),
         Command::Init(init) => init::run(init, &context),
         Command::Import(import) => import::run(import, &context),
+        Command::Watch(watch) => watch::run(watch, &context),
     }
 }
 
@@ -245,9 +251,22 @@ fn compile_and_render(
     editions: &[quire::Edition],
     context: &Context,
 ) -> Made {
-    let bars = progress::Bars::new(!context.quiet && !context.format.for_machines());
+    compile_and_render_cached(world, dir, editions, context, None)
+}
+
+/// [`compile_and_render`], with the chapters set before taken from `cache`
+/// (`quire watch`; no progress bars then, as rebuilds are quick).
+fn compile_and_render_cached(
+    world: &dyn quire::world::World,
+    dir: &std::path::Path,
+    editions: &[quire::Edition],
+    context: &Context,
+    cache: Option<&quire::typeset::LayoutCache>,
+) -> Made {
+    let draw = !context.quiet && !context.format.for_machines() && cache.is_none();
+    let bars = progress::Bars::new(draw);
     let mut compiled = quire::compile_with(world, &bars);
-    let outputs = quire::render_with(&mut compiled, editions, &bars);
+    let outputs = quire::render_with(&mut compiled, editions, &bars, cache);
     bars.clear();
     diagnostics::print(
         &compiled.diagnostics,

@@ -31,11 +31,24 @@ static COMMIT: Mutex<()> = Mutex::new(());
 /// Whether a commit has put files in place in this process.
 static COMMITTED: AtomicBool = AtomicBool::new(false);
 
+/// Whether an interrupt is the normal way to stop (`quire watch`).
+static WATCHING: AtomicBool = AtomicBool::new(false);
+
+/// Makes an interrupt the normal end of the process: it still waits for a
+/// commit in progress, then exits with 0.
+pub fn stop_quietly_on_interrupt() {
+    WATCHING.store(true, Ordering::SeqCst);
+}
+
 /// Installs the interrupt handler. Failing to (another handler is already
 /// there) only loses the guarantee, so it is not an error.
 pub fn handle_interrupts() {
     let _ = ctrlc::set_handler(|| {
         let _guard = COMMIT.lock().unwrap_or_else(|e| e.into_inner());
+        if WATCHING.load(Ordering::SeqCst) {
+            let _ = writeln!(std::io::stderr().lock(), "\nstopped watching");
+            std::process::exit(0);
+        }
         let what = if COMMITTED.load(Ordering::SeqCst) {
             "interrupted after the files were written"
         } else {

@@ -78,8 +78,25 @@ pub fn typeset_with(
     timestamp: Option<i64>,
     progress: &dyn crate::progress::Progress,
 ) -> Typeset {
+    typeset_cached(book, config, fonts, timestamp, progress, None)
+}
+
+/// [`typeset_with`], taking from `cache` the chapters set before whose
+/// text and surroundings have not changed, and keeping there the ones it
+/// sets. The result is the same with or without a cache.
+pub fn typeset_cached(
+    book: &Book,
+    config: &Config,
+    fonts: &FontSet,
+    timestamp: Option<i64>,
+    progress: &dyn crate::progress::Progress,
+    cache: Option<&LayoutCache>,
+) -> Typeset {
     let style = style::Style::new(config, fonts);
     let settings = hyphenate::Settings::from(&config.hyphenation);
+    if let Some(cache) = cache {
+        cache.begin(book, config, fonts);
+    }
     let (chapters, diagnostics) = chapters(
         book,
         &style,
@@ -87,6 +104,7 @@ pub fn typeset_with(
         &settings,
         config.hyphenation.enabled,
         progress,
+        cache,
     );
     let mut shaper = shape::Shaper::new(fonts);
     let (document, report) = book::assemble(book, &style, &mut shaper, chapters, timestamp);
@@ -121,6 +139,7 @@ fn chapters(
     settings: &hyphenate::Settings,
     hyphenate: bool,
     progress: &dyn crate::progress::Progress,
+    cache: Option<&LayoutCache>,
 ) -> (Vec<pages::ChapterPages>, Vec<Diagnostic>) {
     let new_worker = || Worker {
         shaper: shape::Shaper::new(fonts),
@@ -132,6 +151,13 @@ fn chapters(
     let lists: Vec<(pages::ChapterPages, Vec<Diagnostic>)> = (0..book.chapters.len())
         .into_par_iter()
         .map(|index| {
+            let key = cache.map(|cache| cache.key(book, index));
+            if let (Some(cache), Some(key)) = (cache, &key)
+                && let Some(set) = cache.get(key)
+            {
+                progress.step(crate::progress::Stage::Typeset);
+                return set;
+            }
             // The slot of this thread. It is never held by another thread;
             // `try_lock` fails only if this thread already holds it (were a
             // chapter's layout ever to wait on rayon and steal another) or
@@ -159,6 +185,9 @@ fn chapters(
                 found.retain(|d| !d.code.starts_with("line-"));
             }
             progress.step(crate::progress::Stage::Typeset);
+            if let (Some(cache), Some(key)) = (cache, key) {
+                cache.put(key, (pages.clone(), found.clone()));
+            }
             (pages, found)
         })
         .collect();
@@ -169,6 +198,110 @@ fn chapters(
         diagnostics.extend(found);
     }
     (chapters, diagnostics)
+}
+
+/// Chapters set in earlier builds of the same book, for a build that
+/// follows (`quire watch` keeps one while it runs).
+///
+/// A chapter's pages depend on its own model (text and spans), its index,
+/// the number of its first note, the book's language and images, the page
+/// style and the fonts (see [`chapter_pages`]). The last four are the
+/// cache's *context*: when they change, everything is set again. The
+/// first three make each chapter's key: the SHA-256 of their debug form,
+/// so any change in the chapter, down to a span, misses.
+#[derive(Debug, Default)]
+pub struct LayoutCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    context: String,
+    chapters: rustc_hash::FxHashMap<String, (pages::ChapterPages, Vec<Diagnostic>)>,
+    /// Keys used by the current build; the others are dropped when it ends.
+    used: rustc_hash::FxHashSet<String>,
+    hits: usize,
+    misses: usize,
+}
+
+impl LayoutCache {
+    /// A new, empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many chapters the last build took from the cache.
+    pub fn hits(&self) -> usize {
+        self.lock().hits
+    }
+
+    /// How many chapters the last build set (and kept in the cache).
+    pub fn misses(&self) -> usize {
+        self.lock().misses
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts a build: forgets everything if the context changed, and the
+    /// chapters the last build did not use.
+    fn begin(&self, book: &Book, config: &Config, fonts: &FontSet) {
+        use std::hash::{Hash, Hasher};
+        let mut faces = rustc_hash::FxHasher::default();
+        for face in &fonts.faces {
+            let bytes: &[u8] = (*face.data).as_ref();
+            bytes.hash(&mut faces);
+        }
+        let images: Vec<_> = book.images.iter().map(|image| image.pixels).collect();
+        let context = format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:x}",
+            config.pdf,
+            config.hyphenation,
+            config.epub.footnote_numbering,
+            book.meta.language,
+            images,
+            faces.finish()
+        );
+        let mut inner = self.lock();
+        if inner.context != context {
+            inner.chapters.clear();
+            inner.context = context;
+        }
+        let used = std::mem::take(&mut inner.used);
+        inner.chapters.retain(|key, _| used.contains(key));
+        inner.hits = 0;
+        inner.misses = 0;
+    }
+
+    /// The key of chapter `index` of `book`.
+    fn key(&self, book: &Book, index: usize) -> String {
+        // Where its notes' numbers start, if it has notes.
+        let chapter = &book.chapters[index];
+        let first_note = if chapter.footnotes.is_empty() {
+            0
+        } else {
+            book.footnote_number(index, 0, crate::model::FootnoteNumbering::Book)
+        };
+        crate::sha256_hex(format!("{index}|{first_note}|{chapter:?}").as_bytes())
+    }
+
+    fn get(&self, key: &str) -> Option<(pages::ChapterPages, Vec<Diagnostic>)> {
+        let mut inner = self.lock();
+        inner.used.insert(key.to_string());
+        let found = inner.chapters.get(key).cloned();
+        if found.is_some() {
+            inner.hits += 1;
+        }
+        found
+    }
+
+    fn put(&self, key: String, set: (pages::ChapterPages, Vec<Diagnostic>)) {
+        let mut inner = self.lock();
+        inner.used.insert(key.clone());
+        inner.chapters.insert(key, set);
+        inner.misses += 1;
+    }
 }
 
 /// Chapter `index` laid out and broken into pages, with its warnings.

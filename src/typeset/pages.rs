@@ -71,7 +71,7 @@ pub const RUNT: usize = 5;
 pub const NOTE_SPLIT: f64 = 1000.0;
 
 /// A chapter's pages.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ChapterPages {
     /// The pages, the first a recto. Links to places in the chapter name
     /// pages by their index in this list.
