@@ -22,9 +22,13 @@
 //! # Code map
 //!
 //! - `main.rs`: the binary; hands over to `cli::run` and exits with its code.
-//! - `cli/`: the only place that knows clap, terminals, exit codes and how
-//!   diagnostics look on screen; one file per subcommand (`build` with its
-//!   `--verify`, `check`, `import`, `init`) plus `diagnostics.rs` (rendering).
+//! - `cli/`: the only place that knows clap, terminals, signals, exit codes
+//!   and how diagnostics look; one file per subcommand (`build` with its
+//!   `--verify`, `check`, `watch`, `import`, `init`) plus `diagnostics.rs`
+//!   (human, short, JSON Lines and GitHub annotations), `progress.rs` (a
+//!   bar per stage, `--verbose` timings) and `output.rs` (every file of a
+//!   build written aside, then renamed into place together; an interrupt
+//!   waits for that and exits 130).
 //! - [`world`]: the [`World`](world::World) trait (files, listings, timestamp)
 //!   and `SystemWorld`; [`BookPath`](world::BookPath), a path proven to stay
 //!   inside the book; [`Recorder`](world::Recorder), which remembers every
@@ -37,6 +41,11 @@
 //! - [`load`]: reads `book.toml`, the chapters and the book's font files
 //!   through the world, and gives each font role its family.
 //! - [`markdown`]: one chapter's Markdown → [`model::Chapter`].
+//! - [`lint`]: a copy editor's reading of a chapter's text: straight
+//!   quotes left, double spaces, backslashes glued between words.
+//! - [`progress`]: the [`Progress`](progress::Progress) listener the stages
+//!   tell as they begin, do a unit of work and end ([`compile_with`],
+//!   [`render_with`]).
 //! - [`appendix`]: the source appendix, generated into the model as back
 //!   matter (where each chapter came from, its original's SHA-256, the
 //!   build record) so both editions set it like a chapter.
@@ -49,7 +58,8 @@
 //!   with font expansion, blocks (`flow`), a page builder that breaks each
 //!   chapter by cost with notes at the foot of their call's page (`pages`),
 //!   and the book's assembly: front matter, contents, recto openings,
-//!   running heads, folios (`book`).
+//!   running heads, folios (`book`). A [`LayoutCache`](typeset::LayoutCache)
+//!   keeps chapters set between builds (`quire watch`).
 //! - [`pdf`]: frames → PDF bytes (krilla: subset fonts, ToUnicode, links,
 //!   outline, page labels, `/Lang`, `/Keywords`).
 //! - [`date`]: calendar arithmetic for the dates the editions state.
@@ -89,7 +99,8 @@
 //!   hash-map order and no absolute path in anything emitted. The inputs
 //!   are exactly the files read through the world, which the manifest
 //!   lists, plus the timestamp, the git commit and the tool itself.
-//! - No global mutable state; no `unsafe`.
+//! - No global mutable state in the engine (the CLI keeps a lock and two
+//!   flags for interrupts); no `unsafe`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -294,3 +294,111 @@ fn verbose_prints_each_stage_time() {
 fn run_quiet_verbose(dir: &Path) -> common::Run {
     run(quire().current_dir(dir).args(["-q", "-v", "check"]))
 }
+
+/// The workflow of the README's "In CI" section.
+fn readme_workflow() -> String {
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let section = &readme[readme.find("### In CI").expect("the CI section")..];
+    let start = section.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let end = start + section[start..].find("```").unwrap();
+    section[start..end].to_string()
+}
+
+#[test]
+fn the_readme_ci_workflow_checks_builds_and_attaches_the_editions() {
+    let workflow: serde_json::Value = serde_saphyr::from_str(&readme_workflow()).unwrap();
+    // Runs on tags, and releases only on them.
+    assert!(workflow["on"]["push"]["tags"].is_array(), "{workflow}");
+    let steps = workflow["jobs"]["book"]["steps"].as_array().unwrap();
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let release = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("gh release upload"))
+        })
+        .expect("a release step");
+    assert!(
+        release["if"]
+            .as_str()
+            .is_some_and(|c| c.contains("refs/tags/")),
+        "{release}"
+    );
+
+    // Every quire command of the workflow, run on the sample book as the
+    // repository's `book/` folder.
+    let temp = temp();
+    let dir = temp.path();
+    common::copy_dir(&common::repo().join("book"), &dir.join("book"), &["out"]);
+    let commands: Vec<Vec<&str>> = runs
+        .iter()
+        .flat_map(|run| run.lines())
+        .map(str::trim)
+        .filter(|line| line.starts_with("quire "))
+        .map(|line| line.split_whitespace().skip(1).collect())
+        .collect();
+    assert!(
+        commands.contains(&vec![
+            "check",
+            "book",
+            "--format",
+            "github",
+            "--deny-warnings"
+        ]),
+        "{commands:?}"
+    );
+    for args in &commands {
+        let run = run(quire()
+            .current_dir(dir)
+            .env("SOURCE_DATE_EPOCH", "1767225600")
+            .args(args));
+        assert_eq!(run.code, 0, "quire {args:?}: {run:?}");
+    }
+    // What the release step uploads is there.
+    let upload = release["run"].as_str().unwrap();
+    let dist: Vec<String> = std::fs::read_dir(dir.join("dist"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for pattern in ["dist/*.epub", "dist/*.pdf", "dist/*.manifest.json"] {
+        assert!(upload.contains(pattern), "{upload}");
+        let suffix = pattern.trim_start_matches("dist/*");
+        assert_eq!(
+            dist.iter().filter(|name| name.ends_with(suffix)).count(),
+            1,
+            "{pattern} in {dist:?}"
+        );
+    }
+}
+
+#[test]
+fn a_damaged_image_is_an_error_naming_the_file() {
+    // A PNG whose header is sound but whose pixel data fails its checksum:
+    // it passes identification, and only decoding finds the damage.
+    let mut damaged = png();
+    let idat = damaged.windows(4).position(|w| w == b"IDAT").unwrap();
+    damaged[idat + 6] ^= 0xFF;
+    let temp = temp();
+    let dir = temp.path().join("book");
+    write(&dir, "book.toml", "[book]\ntitle = \"Damaged\"\n");
+    write(&dir, "chapters/01.md", "# One\n\n![A white dot](pic.png)\n");
+    write(&dir, "chapters/pic.png", damaged);
+    let run = check_in(temp.path(), &["book", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let error: serde_json::Value = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .find(|o| o["severity"] == "error")
+        .expect("an error");
+    assert_eq!(error["code"], "pdf-failed");
+    assert_eq!(error["file"], "book/chapters/pic.png");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("image `chapters/pic.png` cannot be decoded"),
+        "{error}"
+    );
+}

@@ -195,8 +195,28 @@ pub fn export_with(
         );
     }
     pdf.set_metadata(metadata);
-    pdf.finish()
-        .map_err(|e| Diagnostic::error("pdf-failed", format!("the PDF cannot be written: {e:?}")))
+    pdf.finish().map_err(|error| match error {
+        // Images are decoded only now; name the one that failed.
+        krilla::error::KrillaError::Image(failed, _, why) => {
+            let index = pictures
+                .iter()
+                .position(|picture| matches!(picture, Some(Some(p)) if *p == failed));
+            let which = index.map_or_else(
+                || "an image".to_string(),
+                |i| format!("image `{}`", images[i].path),
+            );
+            let error = Diagnostic::error(
+                "pdf-failed",
+                format!("the PDF cannot be made: {which} cannot be decoded ({why})"),
+            )
+            .hint("the file is damaged, or not what its first bytes say: open it in an image editor and save it again");
+            match index {
+                Some(i) => error.in_file(images[i].path.as_str()),
+                None => error,
+            }
+        }
+        other => Diagnostic::error("pdf-failed", format!("the PDF cannot be made: {other:?}")),
+    })
 }
 
 /// A raster image for krilla; `None` when it cannot be decoded (the
