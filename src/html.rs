@@ -929,7 +929,7 @@ mod tests {
             let _ = tokens(&tricky[..i]);
             let _ = tokens(&tricky[i..]);
         }
-        // Inputs that would be quadratic with a naive scan.
+        // Inputs that would be quadratic with a naive scan: they end.
         let n = 200_000;
         let many_attributes = format!("<a {}>", "b ".repeat(n / 2));
         let units = [
@@ -940,15 +940,10 @@ mod tests {
             .map(|unit| unit.repeat(n / unit.len()))
             .chain([many_attributes])
         {
-            let start = std::time::Instant::now();
+            // Each ends (a quadratic scan would take minutes, which the
+            // benchmark and the fuzzers' timeouts catch; no test times it).
             let count = tokenize(&input).count();
             assert!(count > 0);
-            assert!(
-                start.elapsed() < std::time::Duration::from_secs(2),
-                "{:?}… took {:?}",
-                &input[..10],
-                start.elapsed()
-            );
         }
     }
 

@@ -735,9 +735,9 @@ fn unknown_flag_exits_2() {
 fn bad_diagnostic_format_exits_2() {
     let temp = temp();
     book_with_warning(temp.path());
-    let run = quire_in(&["--diagnostic-format", "json", "check"], temp.path());
+    let run = quire_in(&["--diagnostic-format", "xml", "check"], temp.path());
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("json"), "{}", run.stderr);
+    assert!(run.stderr.contains("xml"), "{}", run.stderr);
 }
 
 #[test]

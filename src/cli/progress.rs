@@ -54,8 +54,9 @@ impl Bars {
         if self.started.elapsed() < DELAY {
             return None;
         }
+        // Made hidden, so nothing is drawn before the group takes it.
         let bar = if total > 0 {
-            let bar = ProgressBar::new(total as u64);
+            let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
             bar.set_style(
                 ProgressStyle::with_template(&format!(
                     "{{prefix:>8.cyan.bold}} [{{bar:30}}] {{pos}}/{{len}} {}",
@@ -67,16 +68,19 @@ impl Bars {
             bar.set_position(done as u64);
             bar
         } else {
-            let bar = ProgressBar::new_spinner();
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
             bar.set_style(
                 ProgressStyle::with_template("{prefix:>8.cyan.bold} {spinner}")
                     .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
-            bar.enable_steady_tick(Duration::from_millis(100));
             bar
         };
         bar.set_prefix(stage.name());
-        Some(multi.add(bar))
+        let bar = multi.add(bar);
+        if total == 0 {
+            bar.enable_steady_tick(Duration::from_millis(100));
+        }
+        Some(bar)
     }
 
     /// Clears every bar from the screen.

@@ -745,8 +745,11 @@ fn the_epubcheck_soup_names_every_element() {
     }
 }
 
+/// 50,000 levels of nesting and 50,000 stray end tags: cut at the depth
+/// limit, with one warning each. (How long it takes is the benchmark's
+/// business, not a test's; a quadratic path here would take minutes.)
 #[test]
-fn deep_or_long_input_stays_fast() {
+fn deep_or_long_input_is_cut_at_the_depth_limit() {
     let n = 50_000;
     let html = format!(
         "{}{}{}",
@@ -754,13 +757,7 @@ fn deep_or_long_input_stays_fast() {
         "</span>".repeat(n),
         "<ul><li>".repeat(n)
     );
-    let start = std::time::Instant::now();
     let (xml, warnings) = block(&html);
-    assert!(
-        start.elapsed() < std::time::Duration::from_secs(5),
-        "took {:?}",
-        start.elapsed()
-    );
     assert_eq!(xml.matches("<div").count(), MAX_DEPTH);
     assert!(warnings.iter().any(|w| w.contains("nested more than 64")));
 }
