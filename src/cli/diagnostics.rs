@@ -209,6 +209,9 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// How many characters of a source line an excerpt shows at most.
+const EXCERPT: usize = 100;
+
 /// A compiler-style report with an excerpt and a caret line.
 fn human(diagnostic: &Diagnostic, sources: &SourceMap, out: &mut String) {
     out.push_str(&format!(
@@ -234,17 +237,32 @@ fn human(diagnostic: &Diagnostic, sources: &SourceMap, out: &mut String) {
                 start.line,
                 start.column
             ));
-            let line = file.line_text(start.line);
-            let shown: String = line.replace('\t', "    ");
-            let before: String = line.chars().take(start.column - 1).collect();
-            let last = if end.line == start.line {
-                end.column
+            let whole = file.line_text(start.line);
+            // A long line (a paragraph is one line in many sources) is
+            // shown from a little before the place, cut with `…`.
+            let count = whole.chars().count();
+            let (from, to) = if count > EXCERPT {
+                let from = start.column.saturating_sub(1 + EXCERPT / 4);
+                (from, (from + EXCERPT).min(count))
             } else {
-                line.chars().count() + 1
+                (0, count)
             };
-            let under: String = line
+            let window: String = whole.chars().skip(from).take(to - from).collect();
+            let open = if from > 0 { "…" } else { "" };
+            let close = if to < count { "…" } else { "" };
+            let shown = format!("{open}{}{close}", window.replace('\t', "    "));
+            let before: String = open
                 .chars()
-                .skip(start.column - 1)
+                .chain(window.chars().take(start.column - 1 - from))
+                .collect();
+            let last = if end.line == start.line {
+                end.column.min(to + 1)
+            } else {
+                to + 1
+            };
+            let under: String = window
+                .chars()
+                .skip(start.column - 1 - from)
                 .take(last.saturating_sub(start.column))
                 .collect();
             let carets = width(&under).max(1);

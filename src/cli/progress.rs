@@ -56,7 +56,8 @@ impl Bars {
         }
         // Made hidden, so nothing is drawn before the group takes it.
         let bar = if total > 0 {
-            let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
             bar.set_style(
                 ProgressStyle::with_template(&format!(
                     "{{prefix:>8.cyan.bold}} [{{bar:30}}] {{pos}}/{{len}} {}",
