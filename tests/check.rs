@@ -402,3 +402,26 @@ fn a_damaged_image_is_an_error_naming_the_file() {
         "{error}"
     );
 }
+
+#[test]
+fn human_excerpts_of_long_lines_are_cut_around_the_place() {
+    let temp = temp();
+    let dir = temp.path();
+    write(dir, "book.toml", "[book]\ntitle = \"Long\"\n");
+    let paragraph = format!("{}here  two{}\n", "word ".repeat(60), " more".repeat(60));
+    write(dir, "chapters/01.md", format!("# T\n\n{paragraph}"));
+    let run = check_in(dir, &["--format", "human"]);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("chapters/01.md:3:305"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    let (excerpt, carets) = (lines[at + 2], lines[at + 3]);
+    assert!(excerpt.contains("… word") && excerpt.ends_with('…'), "{excerpt}");
+    assert!(excerpt.chars().count() < 120, "{excerpt}");
+    // The carets sit under the two spaces, and only there.
+    let column = carets.find('^').unwrap();
+    assert_eq!(carets.matches('^').count(), 2, "{carets}");
+    let under: String = excerpt.chars().skip(column - 4).take(6).collect();
+    assert_eq!(under, "here  ", "{excerpt}\n{carets}");
+}
