@@ -3,7 +3,10 @@
 //! An explicit stack of frames, not recursion, so that deeply nested input
 //! cannot overflow the call stack; past [`MAX_DEPTH`] levels a container is
 //! flattened into its parent (with one warning per chapter), which also keeps
-//! the model shallow enough to drop and walk recursively.
+//! the model shallow enough to drop and walk recursively. A flattened
+//! container gets no frame of its own: the frame it is in counts it, and its
+//! content goes straight there, so 10,000 nested `*` cost no more than one
+//! (a frame per level, handing its content up at its end, was quadratic).
 
 use std::collections::HashMap;
 
@@ -99,7 +102,7 @@ enum Kind {
         src: String,
         title: String,
     },
-    /// Nested too deep, or a construct quire does not model: children go to the parent.
+    /// A construct quire does not model: children go to the parent.
     Transparent,
 }
 
@@ -110,6 +113,9 @@ struct Frame {
     inlines: Vec<Inline>,
     /// Holds an explicit paragraph: a list item of a loose list.
     loose: bool,
+    /// Containers nested too deep that are open directly in this frame:
+    /// their content comes here, and their end events only count down.
+    flattened: usize,
 }
 
 /// Turns events into the tree.
@@ -138,6 +144,7 @@ impl<'a> Builder<'a> {
                 blocks: Vec::new(),
                 inlines: Vec::new(),
                 loose: false,
+                flattened: 0,
             }],
             depth: 0,
             definitions: Vec::new(),
@@ -189,6 +196,7 @@ impl<'a> Builder<'a> {
             Event::TaskListMarker(done) => {
                 if let Some(Frame {
                     kind: Kind::Item { task },
+                    flattened: 0,
                     ..
                 }) = self.stack.last_mut()
                 {
@@ -221,7 +229,8 @@ impl<'a> Builder<'a> {
                     .at(self.span(range.start..range.start + 1)),
                 );
             }
-            Kind::Transparent
+            self.stack.last_mut().expect("root stays").flattened += 1;
+            return;
         } else {
             match tag {
                 Tag::Paragraph => Kind::Paragraph,
@@ -286,10 +295,18 @@ impl<'a> Builder<'a> {
             blocks: Vec::new(),
             inlines: Vec::new(),
             loose: false,
+            flattened: 0,
         });
     }
 
     fn end(&mut self, tag: TagEnd, range: Range<usize>) {
+        // The end of a container flattened into the frame on top.
+        if let Some(top) = self.stack.last_mut()
+            && top.flattened > 0
+        {
+            top.flattened -= 1;
+            return;
+        }
         let Some(mut frame) = self.stack.pop() else {
             return;
         };
@@ -344,7 +361,12 @@ impl<'a> Builder<'a> {
                 }
             }
             Kind::Paragraph => {
-                self.stack.last_mut().expect("root stays").loose = true;
+                // (A paragraph of a flattened item does not make the list
+                // the item is flattened into loose.)
+                let parent = self.stack.last_mut().expect("root stays");
+                if parent.flattened == 0 {
+                    parent.loose = true;
+                }
                 self.check_undefined_refs(&frame.inlines);
                 let kind = match lone_image(&frame.inlines) {
                     Some(image) => BlockKind::Image(image),
