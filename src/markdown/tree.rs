@@ -5,7 +5,8 @@
 //! flattened into its parent (with one warning per chapter), which also keeps
 //! the model shallow enough to drop and walk recursively. A flattened
 //! container gets no frame of its own: the frame it is in counts it, and its
-//! content goes straight there, so 10,000 nested `*` cost no more than one
+//! content goes straight there (a flattened quote, list or item as
+//! paragraphs of its own, not run into the text before it), so 10,000 nested `*` cost no more than one
 //! (a frame per level, handing its content up at its end, was quadratic).
 
 use std::collections::HashMap;
@@ -229,6 +230,13 @@ impl<'a> Builder<'a> {
                     .at(self.span(range.start..range.start + 1)),
                 );
             }
+            // A flattened block keeps its text apart from the text around it.
+            if matches!(
+                tag,
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_)
+            ) {
+                self.flush_top();
+            }
             self.stack.last_mut().expect("root stays").flattened += 1;
             return;
         } else {
@@ -305,6 +313,12 @@ impl<'a> Builder<'a> {
             && top.flattened > 0
         {
             top.flattened -= 1;
+            if matches!(
+                tag,
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition
+            ) {
+                self.flush_top();
+            }
             return;
         }
         let Some(mut frame) = self.stack.pop() else {
@@ -514,6 +528,13 @@ impl<'a> Builder<'a> {
             kind: BlockKind::Paragraph(inlines),
             span,
         });
+    }
+
+    /// Turns the loose inlines of the frame on top into a paragraph.
+    fn flush_top(&mut self) {
+        let mut frame = self.stack.pop().expect("root stays");
+        self.flush(&mut frame);
+        self.stack.push(frame);
     }
 
     fn push_block(&mut self, block: Block) {
