@@ -2,8 +2,9 @@
 //! input of the issue is listed here with the place that tests it, so this
 //! file is the one index; the inputs not tested elsewhere are tested below.
 //! Each test asserts the diagnostics (code, and location where it means
-//! something) and the exit code; [`common::run`] fails a test on a crash
-//! (a panic's abort, a stack overflow's signal) or a run over 60 s.
+//! something) and the exit code, so a panic (exit 101) fails it;
+//! [`common::run`] fails it on a signal (a stack overflow's abort) or a run
+//! over 60 s.
 //!
 //! | hostile input | where it is tested |
 //! |---|---|
