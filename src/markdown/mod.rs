@@ -5,9 +5,10 @@
 //! and YAML front matter between `---` lines). **Out:** a [`Chapter`] whose
 //! every node carries its span, and diagnostics. **Must not:** fail on
 //! content: every input is Markdown. Undefined, unused, duplicate and
-//! self-referring footnotes, an empty chapter, a missing title and nesting
+//! self-referring footnotes, notes calling each other in a cycle, an empty chapter, a missing title and nesting
 //! beyond [`MAX_DEPTH`] are warnings; only bad front matter is an error.
 
+mod cycles;
 mod frontmatter;
 mod tree;
 
@@ -139,6 +140,20 @@ pub fn parse(
             })
         })
         .collect();
+    // Notes calling each other in a cycle, and notes the text never reaches.
+    let mut found = Vec::new();
+    let footnotes = cycles::break_cycles(&mut blocks, footnotes, &mut found, |note| {
+        Diagnostic::warning(
+            "footnote-unreferenced",
+            format!(
+                "footnote [^{}] is only called from notes the text never calls",
+                note.label
+            ),
+        )
+        .at(label_span(id, text, note.span))
+        .hint("the note is left out of both editions")
+    });
+    sink.extend(found);
 
     // The opening `#` heading is the chapter head; other `#` are suspicious.
     let heading = match blocks.first() {
