@@ -417,7 +417,10 @@ fn human_excerpts_of_long_lines_are_cut_around_the_place() {
         .position(|l| l.contains("chapters/01.md:3:305"))
         .unwrap_or_else(|| panic!("{}", run.stderr));
     let (excerpt, carets) = (lines[at + 2], lines[at + 3]);
-    assert!(excerpt.contains("… word") && excerpt.ends_with('…'), "{excerpt}");
+    assert!(
+        excerpt.contains("… word") && excerpt.ends_with('…'),
+        "{excerpt}"
+    );
     assert!(excerpt.chars().count() < 120, "{excerpt}");
     // The carets sit under the two spaces, and only there.
     let column = carets.find('^').unwrap();

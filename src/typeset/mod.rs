@@ -193,9 +193,25 @@ fn chapters(
         .collect();
     let mut chapters = Vec::new();
     let mut diagnostics = Vec::new();
-    for (pages, found) in lists {
+    // A character the back matter lacks a glyph for came from a chapter
+    // (a title, a source record): said there already, it is not said again
+    // at the borrowed span.
+    let missing = |d: &Diagnostic| {
+        (d.code == "glyph-missing").then(|| d.message.split(')').next().unwrap_or("").to_string())
+    };
+    let mut reported = std::collections::BTreeSet::new();
+    for (index, (pages, found)) in lists.into_iter().enumerate() {
         chapters.push(pages);
-        diagnostics.extend(found);
+        for diagnostic in found {
+            let glyph = missing(&diagnostic);
+            if book.chapters[index].back_matter
+                && glyph.as_ref().is_some_and(|g| reported.contains(g))
+            {
+                continue;
+            }
+            reported.extend(glyph);
+            diagnostics.push(diagnostic);
+        }
     }
     (chapters, diagnostics)
 }

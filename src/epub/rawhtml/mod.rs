@@ -115,6 +115,9 @@ pub struct RawHtml {
     expected: Vec<(&'static str, usize)>,
     /// Inside a dropped element: everything up to its end tag goes.
     skip: Option<Skip>,
+    /// Whether an element nested too deep was warned about: the ones
+    /// deeper still are unwrapped without a warning each.
+    too_deep: bool,
 }
 
 #[derive(Debug)]
@@ -174,6 +177,7 @@ impl RawHtml {
             open: Vec::new(),
             expected: Vec::new(),
             skip: None,
+            too_deep: false,
         }
     }
 
@@ -415,8 +419,21 @@ impl RawHtml {
                 self.expect_end_tag(element.name);
                 "its content is kept without it"
             };
-            out.warnings
-                .push(Diagnostic::warning("html-unwrapped", format!("{why}; {kept}")).at(here));
+            // Too deep: one warning for all the elements deeper down.
+            let deep = element.model != Model::Void
+                && self.context.outer.len() + self.open.len() >= MAX_DEPTH;
+            if deep && self.too_deep {
+                return;
+            }
+            self.too_deep |= deep;
+            let more = if deep {
+                " (as are the elements nested deeper)"
+            } else {
+                ""
+            };
+            out.warnings.push(
+                Diagnostic::warning("html-unwrapped", format!("{why}; {kept}{more}")).at(here),
+            );
             return;
         }
         // A definition needs a term before it.
