@@ -98,9 +98,6 @@ fn the_fixed_book_builds() {
         "the fixed book has errors: {:#?}",
         compiled.diagnostics
     );
-    let outputs = quire::render(
-        &mut compiled,
-        &[quire::Edition::Epub, quire::Edition::Pdf],
-    );
+    let outputs = quire::render(&mut compiled, &[quire::Edition::Epub, quire::Edition::Pdf]);
     assert_eq!(outputs.len(), 2, "{:#?}", compiled.diagnostics);
 }

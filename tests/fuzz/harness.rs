@@ -279,7 +279,11 @@ pub fn check_diagnostics(sources: &SourceMap, diagnostics: &[Diagnostic]) {
             // The line/column lookup works and agrees with the span.
             let (_, at) = sources.locate(*span);
             let file = sources.get(span.file);
-            assert!(at.line >= 1 && at.column >= 1, "{}: {at:?}", diagnostic.code);
+            assert!(
+                at.line >= 1 && at.column >= 1,
+                "{}: {at:?}",
+                diagnostic.code
+            );
             assert_eq!(
                 file.offset_of(at.line, at.column),
                 span.start as usize,
