@@ -276,22 +276,36 @@ pub fn check_diagnostics(sources: &SourceMap, diagnostics: &[Diagnostic]) {
     for diagnostic in diagnostics {
         if let Some(Location::Span(span)) = &diagnostic.location {
             check_span(sources, *span, diagnostic.code);
-            // The line/column lookup works and agrees with the span.
+            // The line/column lookup works and agrees with the span: the
+            // line and column lead back to the span's start, unless it lies
+            // past the line's text (on its line ending, or at the end of a
+            // text ending in `\r`), where the column is clamped to the
+            // text's end.
             let (_, at) = sources.locate(*span);
             let file = sources.get(span.file);
+            let start = span.start as usize;
             assert!(
                 at.line >= 1 && at.column >= 1,
                 "{}: {at:?}",
                 diagnostic.code
             );
+            let line_start = file.line_start(at.line);
+            let text_end = line_start + file.line_text(at.line).len();
+            let next_line = file.line_start(at.line + 1);
+            assert!(
+                line_start <= start && start <= next_line,
+                "{}: byte {start} is not on line {} ({line_start}..{next_line})",
+                diagnostic.code,
+                at.line
+            );
+            let expected = start.min(text_end);
             assert_eq!(
                 file.offset_of(at.line, at.column),
-                span.start as usize,
-                "{}: line {} column {} is not byte {}",
+                expected,
+                "{}: line {} column {} is not byte {expected}",
                 diagnostic.code,
                 at.line,
                 at.column,
-                span.start
             );
             let _ = file.line_text(at.line);
         }
