@@ -85,7 +85,15 @@ pub fn parse(
                 0
             };
         let offset = file.offset_of(line, column);
-        Span::new(id, offset..offset + scalar_len(&file.text()[offset..], len))
+        // Within the text and on a character boundary: `len` counts the
+        // value's bytes (or is 1 for an error's position), which may stop
+        // inside a character or run past the end.
+        let text = file.text();
+        let mut end = (offset + scalar_len(&text[offset..], len)).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        Span::new(id, offset..end)
     };
     let raw: Raw = match serde_saphyr::from_str(yaml) {
         Ok(raw) => raw,
