@@ -823,6 +823,7 @@ fn help_lists_the_exit_codes() {
         &["-h"],
         &["check", "--help"],
         &["build", "--help"],
+        &["watch", "--help"],
     ] {
         let run = run(quire().args(args));
         assert_eq!(run.code, 0, "{args:?}: {run:?}");
@@ -831,6 +832,7 @@ fn help_lists_the_exit_codes() {
             "  0  success",
             "  1  the book has errors",
             "  2  usage",
+            "  130  interrupted",
         ] {
             assert!(
                 run.stdout.contains(needle),

@@ -32,8 +32,11 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success (warnings may have been printed)
   1  the book has errors; nothing was written
-     (`build --verify`: also when the rebuild differs from the manifest)
+     (`check --deny-warnings`: also when there are warnings;
+     `build --verify`: also when the rebuild differs from the manifest)
   2  usage or I/O error (bad arguments, unreadable folder, output not writable)
+  130  interrupted (Ctrl-C): the earlier files are as they were
+     (`watch` exits 0)
 
 Environment:
   SOURCE_DATE_EPOCH  build timestamp (seconds since 1970) for reproducible dates
