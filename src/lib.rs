@@ -51,7 +51,8 @@
 //!   build record) so both editions set it like a chapter.
 //! - [`assets`]: finds, reads and identifies the images the chapters and the
 //!   cover name (format from the bytes, pixel size from the header).
-//! - [`model`]: the semantic book, defined once.
+//! - [`model`]: the semantic book, defined once, and [`inline_lists`](model::inline_lists),
+//!   the one walk over every paragraph, heading and table cell of its blocks.
 //! - [`typeset`]: model → a document of positioned frames (pages, links,
 //!   bookmarks, page labels) and the warnings of the text: shaping
 //!   (harfrust), hyphenation (Liang patterns), Knuth–Plass line breaking

@@ -19,7 +19,7 @@
 //! without a warning, and so does `\\` written as `\\\\`.
 
 use crate::diag::{Diagnostic, Sink};
-use crate::model::{Block, BlockKind, Chapter, Inline, InlineKind};
+use crate::model::{Block, Chapter, Inline, InlineKind};
 use crate::source::{SourceMap, Span};
 
 /// Lints one chapter: its heading, body and notes.
@@ -49,25 +49,7 @@ struct Lint<'a> {
 
 impl Lint<'_> {
     fn blocks(&mut self, blocks: &[Block]) {
-        for block in blocks {
-            match &block.kind {
-                BlockKind::Paragraph(inlines) => self.inlines_block(inlines),
-                BlockKind::Heading(heading) => self.inlines_block(&heading.content),
-                BlockKind::Quote(blocks) => self.blocks(blocks),
-                BlockKind::List(list) => {
-                    for item in &list.items {
-                        self.blocks(&item.blocks);
-                    }
-                }
-                BlockKind::Table(table) => {
-                    for cell in table.head.iter().chain(table.rows.iter().flatten()) {
-                        self.inlines_block(cell);
-                    }
-                }
-                BlockKind::Code(_) | BlockKind::Rule | BlockKind::Image(_) | BlockKind::Html(_) => {
-                }
-            }
-        }
+        crate::model::inline_lists(blocks, &mut |inlines| self.inlines_block(inlines));
     }
 
     /// The inlines of one block: everything found, then one warning per code.

@@ -30,16 +30,6 @@ pub enum Stage {
 }
 
 impl Stage {
-    /// Every stage, in pipeline order.
-    pub const ALL: [Stage; 6] = [
-        Stage::Load,
-        Stage::Parse,
-        Stage::Images,
-        Stage::Typeset,
-        Stage::Pdf,
-        Stage::Epub,
-    ];
-
     /// The stage's name, lower case (`typeset`).
     pub fn name(self) -> &'static str {
         match self {

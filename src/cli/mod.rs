@@ -235,9 +235,19 @@ fn pipeline(
     editions: &[quire::Edition],
     context: &Context,
 ) -> Result<Made, i32> {
+    pipeline_cached(dir, editions, context, None)
+}
+
+/// [`pipeline`], with the chapters set before taken from `cache`.
+fn pipeline_cached(
+    dir: &std::path::Path,
+    editions: &[quire::Edition],
+    context: &Context,
+    cache: Option<&quire::typeset::LayoutCache>,
+) -> Result<Made, i32> {
     let timestamp = timestamp().map_err(fail)?;
     let world = open(dir, timestamp)?;
-    let made = compile_and_render(&world, dir, editions, context);
+    let made = compile_and_render_cached(&world, dir, editions, context, cache);
     if made.compiled.has_errors() {
         made.timings(context, &[]);
         return Err(EXIT_BOOK_ERRORS);

@@ -20,7 +20,7 @@ use notify::{EventKind, RecursiveMode};
 use quire::typeset::LayoutCache;
 
 use super::build::Format;
-use super::{Context, EXIT_OK, fail, output};
+use super::{Context, EXIT_BOOK_ERRORS, EXIT_OK, fail, output};
 
 /// How long after the last change a rebuild starts.
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -125,23 +125,17 @@ fn build(
 ) {
     let started = Instant::now();
     context.say(&format!("[{}] {why}", clock()));
-    let timestamp = match super::timestamp() {
-        Ok(timestamp) => timestamp,
-        Err(message) => {
-            super::error(message);
+    let made = match super::pipeline_cached(dir, editions, context, Some(cache)) {
+        Ok(made) => made,
+        Err(code) => {
+            if code == EXIT_BOOK_ERRORS {
+                super::note(
+                    "the book has errors: the editions in the output folder are the last good ones",
+                );
+            }
             return;
         }
     };
-    let Ok(world) = super::open(dir, timestamp) else {
-        return;
-    };
-    let made = super::compile_and_render_cached(&world, dir, editions, context, Some(cache));
-    if made.compiled.has_errors() {
-        super::note(
-            "the book has errors: the editions in the output folder are the last good ones",
-        );
-        return;
-    }
     let written = match super::build::write(&made, out) {
         Ok(written) => written,
         Err(message) => {

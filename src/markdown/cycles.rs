@@ -15,7 +15,7 @@
 //! [`MAX_DEPTH`](super::MAX_DEPTH) containers deep.
 
 use crate::diag::Diagnostic;
-use crate::model::{Block, BlockKind, Footnote, Inline, InlineKind};
+use crate::model::{Block, Footnote, Inline, InlineKind};
 use crate::source::Span;
 
 /// Breaks every cycle of notes in `notes` (indexed as the calls in `body`
@@ -118,24 +118,7 @@ pub fn break_cycles(
 
 /// Every footnote call in `blocks`, in order.
 fn block_calls(blocks: &[Block], out: &mut Vec<(usize, Span)>) {
-    for block in blocks {
-        match &block.kind {
-            BlockKind::Paragraph(inlines) => inline_calls(inlines, out),
-            BlockKind::Heading(heading) => inline_calls(&heading.content, out),
-            BlockKind::Quote(blocks) => block_calls(blocks, out),
-            BlockKind::List(list) => {
-                for item in &list.items {
-                    block_calls(&item.blocks, out);
-                }
-            }
-            BlockKind::Table(table) => {
-                for cell in table.head.iter().chain(table.rows.iter().flatten()) {
-                    inline_calls(cell, out);
-                }
-            }
-            BlockKind::Code(_) | BlockKind::Rule | BlockKind::Image(_) | BlockKind::Html(_) => {}
-        }
-    }
+    crate::model::inline_lists(blocks, &mut |inlines| inline_calls(inlines, out));
 }
 
 fn inline_calls(inlines: &[Inline], out: &mut Vec<(usize, Span)>) {
@@ -169,24 +152,7 @@ fn each_inlines(blocks: &mut [Block], f: &mut impl FnMut(&mut Vec<Inline>)) {
             }
         }
     }
-    for block in blocks {
-        match &mut block.kind {
-            BlockKind::Paragraph(list) => inlines(list, f),
-            BlockKind::Heading(heading) => inlines(&mut heading.content, f),
-            BlockKind::Quote(blocks) => each_inlines(blocks, f),
-            BlockKind::List(list) => {
-                for item in &mut list.items {
-                    each_inlines(&mut item.blocks, f);
-                }
-            }
-            BlockKind::Table(table) => {
-                for cell in table.head.iter_mut().chain(table.rows.iter_mut().flatten()) {
-                    inlines(cell, f);
-                }
-            }
-            BlockKind::Code(_) | BlockKind::Rule | BlockKind::Image(_) | BlockKind::Html(_) => {}
-        }
-    }
+    crate::model::inline_lists_mut(blocks, &mut |list| inlines(list, f));
 }
 
 /// Drops the call at `span`.

@@ -113,3 +113,49 @@ pub struct Image {
     /// (a remote address): writers then set the alternative text.
     pub file: Option<usize>,
 }
+
+/// Calls `f` with every list of inlines in `blocks`, in reading order: each
+/// paragraph, heading and table cell, inside quotes and list items too.
+/// Code, rules, figures and raw HTML hold none.
+pub fn inline_lists<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a [Inline])) {
+    for block in blocks {
+        match &block.kind {
+            BlockKind::Paragraph(inlines) => f(inlines),
+            BlockKind::Heading(heading) => f(&heading.content),
+            BlockKind::Quote(blocks) => inline_lists(blocks, f),
+            BlockKind::List(list) => {
+                for item in &list.items {
+                    inline_lists(&item.blocks, f);
+                }
+            }
+            BlockKind::Table(table) => {
+                for cell in table.head.iter().chain(table.rows.iter().flatten()) {
+                    f(cell);
+                }
+            }
+            BlockKind::Code(_) | BlockKind::Rule | BlockKind::Image(_) | BlockKind::Html(_) => {}
+        }
+    }
+}
+
+/// [`inline_lists`], for changing them.
+pub fn inline_lists_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Vec<Inline>)) {
+    for block in blocks {
+        match &mut block.kind {
+            BlockKind::Paragraph(inlines) => f(inlines),
+            BlockKind::Heading(heading) => f(&mut heading.content),
+            BlockKind::Quote(blocks) => inline_lists_mut(blocks, f),
+            BlockKind::List(list) => {
+                for item in &mut list.items {
+                    inline_lists_mut(&mut item.blocks, f);
+                }
+            }
+            BlockKind::Table(table) => {
+                for cell in table.head.iter_mut().chain(table.rows.iter_mut().flatten()) {
+                    f(cell);
+                }
+            }
+            BlockKind::Code(_) | BlockKind::Rule | BlockKind::Image(_) | BlockKind::Html(_) => {}
+        }
+    }
+}

@@ -10,7 +10,10 @@ mod block;
 mod inline;
 
 pub use asset::{ImageFile, ImageFormat};
-pub use block::{Align, Block, BlockKind, CodeBlock, Heading, Image, List, ListItem, Table};
+pub use block::{
+    Align, Block, BlockKind, CodeBlock, Heading, Image, List, ListItem, Table, inline_lists,
+    inline_lists_mut,
+};
 pub use inline::{Inline, InlineKind, plain_text};
 
 use crate::source::{FileId, Span};
