@@ -15,7 +15,7 @@ mod table;
 
 use std::sync::Arc;
 
-use super::frame::{Item as FrameItem, Positioned};
+use super::frame::{Item as FrameItem, Positioned, TextRun};
 use super::hyphenate::Hyphenator;
 use super::paragraph::{self, SetLine, Setting, Span, SpanStyle};
 use super::shape::{FaceId, Features, Shaper};
@@ -172,7 +172,18 @@ pub fn chapters(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<ChapterFlow> {
     (0..book.chapters.len())
-        .map(|index| chapter(book, index, style, shaper, hyphenators, diagnostics, false))
+        .map(|index| {
+            let mut flow = Vec::new();
+            lay_out(
+                book,
+                index,
+                style,
+                (shaper, hyphenators, diagnostics),
+                &mut flow,
+                false,
+                true,
+            )
+        })
         .collect()
 }
 
@@ -193,6 +204,27 @@ pub fn chapter(
     variants: bool,
 ) -> ChapterFlow {
     let mut flow = Vec::new();
+    lay_out(
+        book,
+        index,
+        style,
+        (shaper, hyphenators, diagnostics),
+        &mut flow,
+        variants,
+        false,
+    )
+}
+
+/// [`chapter`], with `keep_set`: whether lines keep their [`Line::set`].
+fn lay_out(
+    book: &Book,
+    index: usize,
+    style: &Style,
+    (shaper, hyphenators, diagnostics): (&mut Shaper, &mut Hyphenators, &mut Vec<Diagnostic>),
+    flow: &mut Vec<Flow>,
+    variants: bool,
+    keep_set: bool,
+) -> ChapterFlow {
     let mut writer = Writer {
         book,
         chapter: &book.chapters[index],
@@ -200,7 +232,7 @@ pub fn chapter(
         style,
         shaper,
         hyphenators,
-        flow: &mut flow,
+        flow,
         diagnostics,
         origin: None,
         missing: Vec::new(),
@@ -208,13 +240,14 @@ pub fn chapter(
         links: Vec::new(),
         variants,
         in_notes: false,
+        keep_set,
     };
     writer.chapter();
     let notes = writer.notes();
     writer.report_missing();
     let links = std::mem::take(&mut writer.links);
     ChapterFlow {
-        body: flow,
+        body: std::mem::take(flow),
         notes,
         links,
     }
@@ -278,6 +311,8 @@ struct Writer<'a, 'b> {
     variants: bool,
     /// Whether the notes are being set.
     in_notes: bool,
+    /// Whether lines keep their [`Line::set`] (for quality measures).
+    keep_set: bool,
 }
 
 /// How a block's text is set.
@@ -854,22 +889,23 @@ impl Writer<'_, '_> {
         let style = self.style;
         let count = lines.len();
         let mut out = Vec::with_capacity(count);
-        for (n, line) in lines.into_iter().enumerate() {
+        for (n, mut line) in lines.into_iter().enumerate() {
             let width: f32 = line.runs.last().map_or(0.0, |(x, run)| x + run.width());
             let shift = if centre {
                 (context.measure - width).max(0.0) / 2.0
             } else {
                 0.0
             };
-            let mut items: Vec<Positioned> = line
-                .runs
-                .iter()
-                .map(|(x, run)| Positioned {
-                    x: context.left + shift + x,
-                    y: 0.0,
-                    item: FrameItem::Text(run.clone()),
-                })
-                .collect();
+            let place = |(x, run): (f32, TextRun)| Positioned {
+                x: context.left + shift + x,
+                y: 0.0,
+                item: FrameItem::Text(run),
+            };
+            let mut items: Vec<Positioned> = if self.keep_set {
+                line.runs.iter().cloned().map(place).collect()
+            } else {
+                std::mem::take(&mut line.runs).into_iter().map(place).collect()
+            };
             items.extend(self.strike_rules(&line, context.left + shift, context.size));
             let marks = line
                 .marks
@@ -902,7 +938,7 @@ impl Writer<'_, '_> {
                 marks,
                 heading: None,
                 origin: self.origin,
-                set: Some(line),
+                set: self.keep_set.then_some(line),
                 variants: Vec::new(),
             });
         }

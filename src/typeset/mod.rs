@@ -345,7 +345,7 @@ pub fn chapter_pages(
             &mut diagnostics,
             variants,
         );
-        let mut set = pages::chapter(without_set_lines(list), style);
+        let mut set = pages::chapter(list, style);
         diagnostics.append(&mut set.diagnostics);
         let short = set.short;
         result = (set, diagnostics);
@@ -354,23 +354,4 @@ pub fn chapter_pages(
         }
     }
     result
-}
-
-/// The chapter's lines without their lines as set: those are kept for
-/// quality measures (tests call `flow::chapters`); pages do not need them,
-/// and they hold a second copy of every glyph of the book.
-fn without_set_lines(mut list: flow::ChapterFlow) -> flow::ChapterFlow {
-    fn clear(line: &mut flow::Line) {
-        line.set = None;
-        for variant in &mut line.variants {
-            variant.lines.iter_mut().for_each(clear);
-        }
-    }
-    list.notes.iter_mut().flatten().for_each(clear);
-    for element in &mut list.body {
-        if let flow::Flow::Line(line) = element {
-            clear(line);
-        }
-    }
-    list
 }

@@ -154,15 +154,21 @@ struct Piece {
     text: String,
 }
 
-/// What an item stands for.
+/// What an item stands for. Cloning one is cheap (a word's pieces are
+/// shared with the [`WordCache`]).
 #[derive(Debug, Clone)]
 enum Content {
     /// Glyph pieces.
-    Pieces(Vec<Piece>),
-    /// A space: the face and size whose space glyph it uses.
-    Space { face: FaceId, size: f32 },
+    Pieces(Arc<[Piece]>),
+    /// A space: the face and size whose space glyph it uses, and that
+    /// glyph (none when the face has no space).
+    Space {
+        face: FaceId,
+        size: f32,
+        glyph: Option<u32>,
+    },
     /// A hyphen to set if the line breaks here.
-    Hyphen { piece: Piece },
+    Hyphen { piece: Arc<Piece> },
     /// An emergency break inside a word: nothing to draw.
     Emergency,
     /// Nothing to draw (indent, paragraph end, forced break).
@@ -268,13 +274,13 @@ pub fn set_with_variants(
             if within(other.pass) && other.lines.len() as i32 == count + looseness {
                 others.push(Variant {
                     looseness,
-                    lines: finish(&other, &built, setting, shaper),
+                    lines: finish(&other, &built, setting),
                     demerits: (other.demerits - breaking.demerits).max(0.0),
                 });
             }
         }
     }
-    (set_breaking(breaking, &built, setting, shaper), others)
+    (set_breaking(breaking, &built, setting), others)
 }
 
 /// The lines of a paragraph's breaking, with the final-hyphen rule's last
@@ -283,10 +289,9 @@ fn set_breaking(
     breaking: linebreak::Breaking,
     built: &Built,
     setting: &Setting,
-    shaper: &mut Shaper,
 ) -> Vec<SetLine> {
     let measure = setting.measure as f64;
-    let lines = finish(&breaking, built, setting, shaper);
+    let lines = finish(&breaking, built, setting);
     // Keeping the tail of a hyphenated word off the last line is not worth
     // a line with spaces over half an em: then the best breaking within
     // tolerance stands, final hyphen and all.
@@ -308,7 +313,7 @@ fn set_breaking(
             within.pass,
             linebreak::Pass::First | linebreak::Pass::Second
         ) {
-            return finish(&within, built, setting, shaper);
+            return finish(&within, built, setting);
         }
     }
     lines
@@ -319,7 +324,6 @@ fn finish(
     breaking: &linebreak::Breaking,
     built: &Built,
     setting: &Setting,
-    shaper: &mut Shaper,
 ) -> Vec<SetLine> {
     let Built {
         items, contents, ..
@@ -331,7 +335,7 @@ fn finish(
         .enumerate()
         .map(|(n, line)| {
             let last = n + 1 == count;
-            let mut set = commit(line, last, setting.expansion, built, shaper);
+            let mut set = commit(line, last, setting.expansion, built);
             set.loose = line.badness > setting.params.tolerance && !last && line.ratio > 0.0;
             set
         })
@@ -411,7 +415,7 @@ impl Words {
         let mut rest = String::new();
         for content in &contents[from..self.end[from]] {
             if let Content::Pieces(pieces) = content {
-                for piece in pieces {
+                for piece in pieces.iter() {
                     rest.extend(piece.text.chars().filter(|&c| c != '\u{AD}'));
                 }
             }
@@ -475,6 +479,100 @@ struct Built {
     marked: Vec<(u32, Range<usize>)>,
 }
 
+/// How a span's words are set: everything a word's items depend on but
+/// its text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct WordSetup<'a> {
+    face: FaceId,
+    size: u32,
+    rise: u32,
+    features: Features,
+    hyphenate: bool,
+    emergency: bool,
+    fallbacks: &'a [FaceId],
+    language: Option<&'a str>,
+    justify: bool,
+    expansion: u32,
+    paragraph_size: u32,
+    hyphen_penalty: u64,
+}
+
+/// A word's items and what each stands for.
+#[derive(Debug)]
+struct WordItems {
+    items: Vec<Item>,
+    contents: Vec<Content>,
+}
+
+/// Words made into items (cut into face runs, shaped, hyphenated, split
+/// at their hyphenation points), by setup and then text: a book's words
+/// recur, each is made once per thread and copied after (its glyph pieces
+/// shared, not copied). Kept in the [`Shaper`] of the thread, so for one
+/// build and one font set; nothing iterates it, so its order never shows.
+#[derive(Debug, Default)]
+pub struct WordCache {
+    setups: Vec<(OwnedSetup, rustc_hash::FxHashMap<Box<str>, Arc<WordItems>>)>,
+    /// The setup asked for last: spans come in long stretches of one.
+    last: usize,
+}
+
+/// A [`WordSetup`] kept.
+#[derive(Debug)]
+struct OwnedSetup {
+    fixed: WordSetup<'static>,
+    fallbacks: Vec<FaceId>,
+    language: Option<Box<str>>,
+}
+
+impl OwnedSetup {
+    fn is(&self, setup: &WordSetup) -> bool {
+        let fixed = WordSetup {
+            fallbacks: &[],
+            language: None,
+            ..*setup
+        };
+        self.fixed == fixed
+            && self.fallbacks == setup.fallbacks
+            && self.language.as_deref() == setup.language
+    }
+}
+
+impl WordCache {
+    /// The slot of `setup`, made on first use.
+    fn slot(&mut self, setup: &WordSetup) -> usize {
+        if let Some((kept, _)) = self.setups.get(self.last)
+            && kept.is(setup)
+        {
+            return self.last;
+        }
+        self.last = match self.setups.iter().position(|(kept, _)| kept.is(setup)) {
+            Some(at) => at,
+            None => {
+                let kept = OwnedSetup {
+                    fixed: WordSetup {
+                        fallbacks: &[],
+                        language: None,
+                        ..*setup
+                    },
+                    fallbacks: setup.fallbacks.to_vec(),
+                    language: setup.language.map(Box::from),
+                };
+                self.setups.push((kept, Default::default()));
+                self.setups.len() - 1
+            }
+        };
+        self.last
+    }
+
+    fn get(&self, slot: usize, word: &str) -> Option<Arc<WordItems>> {
+        self.setups[slot].1.get(word).cloned()
+    }
+
+    fn put(&mut self, slot: usize, word: &str, items: WordItems) {
+        self.setups[slot].1.insert(word.into(), Arc::new(items));
+    }
+}
+
 /// The items of a paragraph and what each stands for; with `emergency`, a
 /// break between every two clusters of a word too.
 fn build(
@@ -514,6 +612,27 @@ fn build(
         let space = shaper
             .shape(" ", span.style.face, size, None, span.style.features)
             .width;
+        // The glyph drawn for a space, so copied text has its spaces.
+        let space_glyph = shaper
+            .shape(" ", span.style.face, size, None, Features::default())
+            .glyphs
+            .first()
+            .map(|glyph| glyph.id);
+        let setup = WordSetup {
+            face: span.style.face,
+            size: size.to_bits(),
+            rise: rise.to_bits(),
+            features: span.style.features,
+            hyphenate: span.style.hyphenate && hyphenator.is_some(),
+            emergency,
+            fallbacks: setting.fallbacks,
+            language: setting.language.as_deref(),
+            justify: setting.justify,
+            expansion: setting.expansion.to_bits(),
+            paragraph_size: setting.size.to_bits(),
+            hyphen_penalty: setting.params.hyphen_penalty.to_bits(),
+        };
+        let slot = shaper.words.slot(&setup);
         let first = items.len();
         for (token, kind) in tokens(&span.text, span.style.verbatim) {
             match kind {
@@ -531,6 +650,7 @@ fn build(
                     contents.push(Content::Space {
                         face: span.style.face,
                         size,
+                        glyph: space_glyph,
                     });
                     if !setting.justify {
                         // Ragged right: TeX's \raggedright, a stretchable
@@ -559,18 +679,32 @@ fn build(
                     }
                 }
                 Token::Word(allowed_after) => {
-                    word(
-                        token,
-                        span,
-                        size,
-                        rise,
-                        setting,
-                        shaper,
-                        hyphenator.as_deref_mut(),
-                        emergency,
-                        &mut items,
-                        &mut contents,
-                    );
+                    if let Some(cached) = shaper.words.get(slot, token) {
+                        items.extend_from_slice(&cached.items);
+                        contents.extend(cached.contents.iter().cloned());
+                    } else {
+                        let from = items.len();
+                        word(
+                            token,
+                            span,
+                            size,
+                            rise,
+                            setting,
+                            shaper,
+                            hyphenator.as_deref_mut(),
+                            emergency,
+                            &mut items,
+                            &mut contents,
+                        );
+                        shaper.words.put(
+                            slot,
+                            token,
+                            WordItems {
+                                items: items[from..].to_vec(),
+                                contents: contents[from..].to_vec(),
+                            },
+                        );
+                    }
                     if allowed_after && token.ends_with('\u{AD}') && !span.style.verbatim {
                         // A soft hyphen: a hyphen break the author placed
                         // (TeX's `\-`), open to every pass.
@@ -632,7 +766,6 @@ fn commit(
     last: bool,
     expansion: f32,
     built: &Built,
-    shaper: &mut Shaper,
 ) -> SetLine {
     let Built {
         items,
@@ -720,10 +853,8 @@ fn commit(
                 if scale != 1.0 {
                     expansion = scale;
                 }
-                for piece in pieces {
-                    let piece = scaled(piece, scale);
-                    append(&mut runs, x, &piece, expansion);
-                    x += piece.glyphs.iter().map(|g| g.advance).sum::<f32>();
+                for piece in pieces.iter() {
+                    x += append(&mut runs, x, piece, expansion, scale);
                 }
             }
             (Item::Box { width, .. }, _) => x += *width as f32,
@@ -736,25 +867,18 @@ fn commit(
                 content,
             ) => {
                 let set = glue_width(*width, *stretch, *shrink);
-                if let Content::Space { face, size } = content {
+                if let Content::Space { face, size, glyph } = content {
                     spaces.push(set);
                     // The space as a glyph, so copied text has its spaces.
-                    let shaped = shaper.shape(" ", *face, *size, None, Features::default());
-                    if let Some(glyph) = shaped.glyphs.first() {
-                        let piece = Piece {
-                            face: *face,
-                            size: *size,
-                            rise: 0.0,
-                            glyphs: vec![PlacedGlyph {
-                                id: glyph.id,
-                                advance: set,
-                                x_offset: 0.0,
-                                y_offset: 0.0,
-                                text: 0..1,
-                            }],
-                            text: " ".into(),
+                    if let Some(id) = glyph {
+                        let glyph = PlacedGlyph {
+                            id: *id,
+                            advance: set,
+                            x_offset: 0.0,
+                            y_offset: 0.0,
+                            text: 0..1,
                         };
-                        append(&mut runs, x, &piece, expansion);
+                        append_glyphs(&mut runs, x, (*face, *size, 0.0), " ", &[glyph], expansion, 1.0);
                     }
                 }
                 x += set;
@@ -767,8 +891,7 @@ fn commit(
     // (Its advance is as breaking counted it, unscaled; its shape is
     // drawn at the line's expansion like the rest.)
     if let Some(Content::Hyphen { piece }) = contents.get(line.end) {
-        append(&mut runs, x, piece, expansion);
-        let width = piece.glyphs.iter().map(|g| g.advance).sum::<f32>();
+        let width = append(&mut runs, x, piece, expansion, 1.0);
         strike(line.end, x, x + width);
     }
     SetLine {
@@ -793,54 +916,75 @@ fn add_strike(strikes: &mut Vec<Range<f32>>, range: Range<f32>) {
     }
 }
 
-/// A piece with its advances and offsets scaled by `scale`.
-fn scaled(piece: &Piece, scale: f32) -> std::borrow::Cow<'_, Piece> {
-    if scale == 1.0 {
-        return std::borrow::Cow::Borrowed(piece);
-    }
-    let mut piece = piece.clone();
-    for glyph in &mut piece.glyphs {
-        glyph.advance *= scale;
-        glyph.x_offset *= scale;
-    }
-    std::borrow::Cow::Owned(piece)
+/// Adds a piece to the runs at `x`, its advances and offsets scaled by
+/// `scale` (font expansion); what it adds to the line's width.
+fn append(
+    runs: &mut Vec<(f32, TextRun)>,
+    x: f32,
+    piece: &Piece,
+    expansion: f32,
+    scale: f32,
+) -> f32 {
+    append_glyphs(
+        runs,
+        x,
+        (piece.face, piece.size, piece.rise),
+        &piece.text,
+        &piece.glyphs,
+        expansion,
+        scale,
+    )
 }
 
-/// Adds a piece to the runs, joining the last run when face, size,
-/// expansion and baseline agree (and the piece starts where that run ends).
-fn append(runs: &mut Vec<(f32, TextRun)>, x: f32, piece: &Piece, expansion: f32) {
+/// Adds glyphs in (face, size, rise) standing for `text` to the runs,
+/// joining the last run when face, size, expansion and baseline agree (and
+/// the glyphs start where that run ends); what they add to the width.
+fn append_glyphs(
+    runs: &mut Vec<(f32, TextRun)>,
+    x: f32,
+    (face, size, rise): (FaceId, f32, f32),
+    text: &str,
+    glyphs: &[PlacedGlyph],
+    expansion: f32,
+    scale: f32,
+) -> f32 {
+    let mut width = 0.0f32;
+    let mut placed = |g: &PlacedGlyph, offset: usize, rise: f32| {
+        let advance = g.advance * scale;
+        width += advance;
+        PlacedGlyph {
+            id: g.id,
+            advance,
+            x_offset: g.x_offset * scale,
+            y_offset: g.y_offset + rise,
+            text: g.text.start + offset..g.text.end + offset,
+        }
+    };
     if let Some((start, run)) = runs.last_mut()
-        && run.face == piece.face
-        && run.size == piece.size
+        && run.face == face
+        && run.size == size
         && run.expansion == expansion
-        && piece.rise == 0.0
+        && rise == 0.0
         && (*start + run.width() - x).abs() < 0.01
     {
         let offset = run.text.len();
-        run.text.push_str(&piece.text);
-        run.glyphs.extend(piece.glyphs.iter().map(|g| PlacedGlyph {
-            text: g.text.start + offset..g.text.end + offset,
-            ..g.clone()
-        }));
-        return;
+        run.text.push_str(text);
+        run.glyphs
+            .extend(glyphs.iter().map(|g| placed(g, offset, 0.0)));
+        return width;
     }
+    let glyphs = glyphs.iter().map(|g| placed(g, 0, rise)).collect();
     runs.push((
         x,
         TextRun {
-            face: piece.face,
-            size: piece.size,
-            glyphs: piece
-                .glyphs
-                .iter()
-                .map(|g| PlacedGlyph {
-                    y_offset: g.y_offset + piece.rise,
-                    ..g.clone()
-                })
-                .collect(),
-            text: piece.text.clone(),
+            face,
+            size,
+            glyphs,
+            text: text.to_string(),
             expansion,
         },
     ));
+    width
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -1045,7 +1189,7 @@ fn word(
             stretch: give,
             shrink: give,
         });
-        contents.push(Content::Pieces(pieces));
+        contents.push(Content::Pieces(pieces.into()));
         if n + 1 < bounds.len() - 1 && emergency_cuts.binary_search(&to).is_ok() {
             // An emergency break: TeX's ragged-right trick, so the line
             // ending here may fall short (its stretch takes the slack)
@@ -1129,7 +1273,12 @@ fn hyphen(
         flagged: true,
         hyphenation,
     };
-    (item, Content::Hyphen { piece })
+    (
+        item,
+        Content::Hyphen {
+            piece: Arc::new(piece),
+        },
+    )
 }
 
 #[cfg(test)]

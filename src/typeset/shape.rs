@@ -197,6 +197,8 @@ pub struct Shaper<'a> {
     /// Per face, made on first use.
     coverage: Vec<Option<Coverage>>,
     buffer: Option<Buffer>,
+    /// Words made into a paragraph's items, for `paragraph`.
+    pub(super) words: super::paragraph::WordCache,
 }
 
 impl<'a> Shaper<'a> {
@@ -215,6 +217,7 @@ impl<'a> Shaper<'a> {
             plans: Vec::new(),
             coverage: set.faces.iter().map(|_| None).collect(),
             buffer: Some(Buffer::new()),
+            words: Default::default(),
         }
     }
 
