@@ -126,7 +126,7 @@ struct Block {
 fn fit(fonts: &FontSet, text: &str, size: f32, measure: f32, max_lines: usize) -> Block {
     let mut size = size;
     loop {
-        let lines = wrap(text, |l| outline::line(fonts, l, size).width, measure);
+        let lines = wrap(text, |l| outline::width(fonts, l, size), measure);
         if lines.len() <= max_lines || size <= 40.0 {
             return Block { lines, size };
         }
@@ -145,10 +145,13 @@ fn text(
     fill: &str,
     measure: f32,
 ) {
-    let mut drawn = outline::line(fonts, line, size);
-    if drawn.width > measure {
-        drawn = outline::line(fonts, line, size * measure / drawn.width);
-    }
+    let natural = outline::width(fonts, line, size);
+    let size = if natural > measure {
+        size * measure / natural
+    } else {
+        size
+    };
+    let drawn = outline::line(fonts, line, size);
     let x = (WIDTH as f32 - drawn.width) / 2.0;
     w.start("path")
         .attr("transform", &format!("translate({x:.1} {y})"))

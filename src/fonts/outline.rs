@@ -44,6 +44,16 @@ fn regular<'a>(set: &'a FontSet, family: &'a str) -> Option<&'a Face> {
 /// `text` set at `size` pixels as one path. Characters no face has are left
 /// out (the picture's text alternative still carries them).
 pub fn line(set: &FontSet, text: &str, size: f32) -> Outline {
+    set_line(set, text, size, true)
+}
+
+/// The advance width of `text` at `size` pixels, as [`line`] gives it,
+/// without drawing (for measuring where lines break).
+pub fn width(set: &FontSet, text: &str, size: f32) -> f32 {
+    set_line(set, text, size, false).width
+}
+
+fn set_line(set: &FontSet, text: &str, size: f32, draw: bool) -> Outline {
     let fonts = faces(set);
     let mut pen = PathPen {
         path: String::new(),
@@ -58,7 +68,7 @@ pub fn line(set: &FontSet, text: &str, size: f32) -> Outline {
             continue;
         };
         let location = LocationRef::default();
-        if let Some(outline) = font.outline_glyphs().get(glyph) {
+        if draw && let Some(outline) = font.outline_glyphs().get(glyph) {
             // A glyph that fails to draw leaves a gap, never a broken path.
             let mut glyph_pen = PathPen {
                 path: String::new(),
