@@ -59,6 +59,33 @@ impl fmt::Display for Stage {
     }
 }
 
+/// A part of the typesetting stage, timed apart though the parts are done
+/// by turns, paragraph by paragraph ([`Progress::spent`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    /// Words cut into face runs, shaped and hyphenated into a paragraph's
+    /// boxes, glue and penalties.
+    Shape = 0,
+    /// Knuth–Plass line breaking, and the lines set from its breaks.
+    Break = 1,
+    /// A chapter's lines and notes broken into pages.
+    Paginate = 2,
+}
+
+impl Part {
+    /// Every part, in pipeline order.
+    pub const ALL: [Part; 3] = [Part::Shape, Part::Break, Part::Paginate];
+
+    /// The part's name, lower case.
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Shape => "shape",
+            Part::Break => "break",
+            Part::Paginate => "paginate",
+        }
+    }
+}
+
 /// Hears the stages. Every method does nothing unless overridden.
 pub trait Progress: Sync {
     /// `stage` begins, with `total` units to do (0 when unknown).
@@ -74,6 +101,13 @@ pub trait Progress: Sync {
     /// `stage` is over.
     fn end(&self, stage: Stage) {
         let _ = stage;
+    }
+
+    /// A thread spent `time` on `part` of the typesetting (told after each
+    /// chapter, from the thread that set it; the sum over threads is CPU
+    /// time, not wall time).
+    fn spent(&self, part: Part, time: std::time::Duration) {
+        let _ = (part, time);
     }
 }
 

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use quire::progress::{Progress, Stage};
+use quire::progress::{Part, Progress, Stage};
 
 /// How long a build runs before bars are drawn.
 const DELAY: Duration = Duration::from_millis(300);
@@ -32,6 +32,8 @@ pub struct Bars {
     started: Instant,
     multi: Option<MultiProgress>,
     stages: Mutex<BTreeMap<Stage, Seen>>,
+    /// Thread time per part of the typesetting.
+    parts: Mutex<[Duration; Part::ALL.len()]>,
 }
 
 impl Bars {
@@ -44,6 +46,7 @@ impl Bars {
             multi: (draw && terminal)
                 .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(10))),
             stages: Mutex::new(BTreeMap::new()),
+            parts: Mutex::new([Duration::ZERO; Part::ALL.len()]),
         }
     }
 
@@ -126,6 +129,18 @@ impl Bars {
                 stage.name(),
                 millis(time)
             ));
+            if stage == Stage::Typeset {
+                let parts = *self.parts.lock().unwrap_or_else(|e| e.into_inner());
+                let summed: Vec<String> = Part::ALL
+                    .iter()
+                    .zip(parts)
+                    .map(|(part, time)| format!("{} {}", part.name(), millis(time)))
+                    .collect();
+                out.push_str(&format!(
+                    "           ({}: time on all threads)\n",
+                    summed.join(", ")
+                ));
+            }
         }
         for (name, time) in extra {
             out.push_str(&format!("  {name:<8} {:>9}\n", millis(*time)));
@@ -169,6 +184,10 @@ impl Progress for Bars {
             Some(bar) => bar.inc(1),
             None => seen.bar = self.bar(stage, seen.total, seen.done),
         }
+    }
+
+    fn spent(&self, part: Part, time: Duration) {
+        self.parts.lock().unwrap_or_else(|e| e.into_inner())[part as usize] += time;
     }
 
     fn end(&self, stage: Stage) {

@@ -24,6 +24,7 @@
 //!   and links.
 
 pub mod book;
+pub mod clock;
 pub mod flow;
 pub mod frame;
 pub mod hyphenate;
@@ -41,6 +42,7 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::fonts::FontSet;
 use crate::model::Book;
+use crate::progress::Part;
 
 /// The print edition's pages, and the warnings of its text.
 #[derive(Debug)]
@@ -108,6 +110,7 @@ pub fn typeset_cached(
     );
     let mut shaper = shape::Shaper::new(fonts);
     let (document, report) = book::assemble(book, &style, &mut shaper, chapters, timestamp);
+    report_spent(progress);
     Typeset {
         document,
         report,
@@ -185,6 +188,7 @@ fn chapters(
                 found.retain(|d| !d.code.starts_with("line-"));
             }
             progress.step(crate::progress::Stage::Typeset);
+            report_spent(progress);
             if let (Some(cache), Some(key)) = (cache, key) {
                 cache.put(key, (pages.clone(), found.clone()));
             }
@@ -214,6 +218,15 @@ fn chapters(
         }
     }
     (chapters, diagnostics)
+}
+
+/// Tells `progress` what this thread spent on each part since last told.
+fn report_spent(progress: &dyn crate::progress::Progress) {
+    for (part, time) in crate::progress::Part::ALL.into_iter().zip(clock::take()) {
+        if !time.is_zero() {
+            progress.spent(part, time);
+        }
+    }
 }
 
 /// Chapters set in earlier builds of the same book, for a build that
@@ -345,7 +358,7 @@ pub fn chapter_pages(
             &mut diagnostics,
             variants,
         );
-        let mut set = pages::chapter(list, style);
+        let mut set = clock::timed(Part::Paginate, || pages::chapter(list, style));
         diagnostics.append(&mut set.diagnostics);
         let short = set.short;
         result = (set, diagnostics);

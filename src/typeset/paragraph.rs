@@ -18,7 +18,9 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::clock;
 use super::frame::{PlacedGlyph, TextRun};
+use crate::progress::Part;
 use super::hyphenate::Hyphenator;
 use super::linebreak::{self, Item, Params};
 use super::shape::{FaceId, Features, Shaper};
@@ -251,12 +253,19 @@ pub fn set_with_variants(
     variants: bool,
 ) -> (Vec<SetLine>, Vec<Variant>) {
     let measure = setting.measure as f64;
-    let mut built = build(spans, setting, shaper, hyphenator.as_deref_mut(), false);
-    let mut breaking = linebreak::break_lines(&built.items, &|_| measure, &setting.params);
+    let mut built = clock::timed(Part::Shape, || {
+        build(spans, setting, shaper, hyphenator.as_deref_mut(), false)
+    });
+    let mut breaking = clock::timed(Part::Break, || {
+        linebreak::break_lines(&built.items, &|_| measure, &setting.params)
+    });
     if setting.emergency && breaking.lines.iter().any(|line| line.overfull) {
-        built = build(spans, setting, shaper, hyphenator, true);
-        breaking = linebreak::break_lines(&built.items, &|_| measure, &setting.params);
+        built = clock::timed(Part::Shape, || build(spans, setting, shaper, hyphenator, true));
+        breaking = clock::timed(Part::Break, || {
+            linebreak::break_lines(&built.items, &|_| measure, &setting.params)
+        });
     }
+    clock::timed(Part::Break, || {
     let within =
         |pass: linebreak::Pass| matches!(pass, linebreak::Pass::First | linebreak::Pass::Second);
     let mut others = Vec::new();
@@ -280,7 +289,8 @@ pub fn set_with_variants(
             }
         }
     }
-    (set_breaking(breaking, &built, setting), others)
+        (set_breaking(breaking, &built, setting), others)
+    })
 }
 
 /// The lines of a paragraph's breaking, with the final-hyphen rule's last
