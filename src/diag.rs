@@ -14,7 +14,7 @@ use std::fmt;
 use crate::source::Span;
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     /// The book cannot be built.
     Error,
@@ -32,7 +32,7 @@ impl fmt::Display for Severity {
 }
 
 /// Where a diagnostic points.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Location {
     /// A byte range in a loaded source file.
     Span(Span),
@@ -41,7 +41,8 @@ pub enum Location {
 }
 
 /// One problem found in a book.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(into = "Stored")]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -208,5 +209,62 @@ mod tests {
         );
         assert_eq!(closest("author", ["title", "authors"]), Some("authors"));
         assert_eq!(closest("zzz", ["title", "authors"]), None);
+    }
+}
+
+/// `code` as a `&'static str`: the same string each time it is asked for,
+/// made once per process (codes read back from a build cache; there are a
+/// few dozen).
+pub fn intern(code: &str) -> &'static str {
+    static CODES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut codes = CODES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = codes.iter().find(|known| **known == code) {
+        return known;
+    }
+    let made: &'static str = Box::leak(code.to_string().into_boxed_str());
+    codes.push(made);
+    made
+}
+
+/// A [`Diagnostic`] as a build cache keeps it: its code a string, read
+/// back [`intern`]ed.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    severity: Severity,
+    code: String,
+    message: String,
+    location: Option<Location>,
+    hints: Vec<String>,
+}
+
+impl From<Diagnostic> for Stored {
+    fn from(d: Diagnostic) -> Stored {
+        Stored {
+            severity: d.severity,
+            code: d.code.to_string(),
+            message: d.message,
+            location: d.location,
+            hints: d.hints,
+        }
+    }
+}
+
+// By hand: serde's derive would ask the input to outlive `'static` for the
+// `&'static str` code, even read through `Stored`.
+impl<'de> serde::Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(from: D) -> Result<Diagnostic, D::Error> {
+        Stored::deserialize(from).map(Diagnostic::from)
+    }
+}
+
+impl From<Stored> for Diagnostic {
+    fn from(d: Stored) -> Diagnostic {
+        Diagnostic {
+            severity: d.severity,
+            code: intern(&d.code),
+            message: d.message,
+            location: d.location,
+            hints: d.hints,
+        }
     }
 }

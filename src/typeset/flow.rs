@@ -102,7 +102,7 @@ impl Line {
 }
 
 /// What a line of the vertical list is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Role {
     /// A line of running text (a paragraph, a code block): whether it is
     /// the first and the last of its block.
@@ -141,7 +141,7 @@ pub enum Mark {
 }
 
 /// The heading a line starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HeadingMark {
     /// 1 for the chapter's title, 2 for a section (`##`), and so on.
     pub level: u8,

@@ -26,7 +26,7 @@ pub struct Document {
 }
 
 /// One page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     /// Width in points.
     pub width: f32,
@@ -51,7 +51,7 @@ impl Page {
 }
 
 /// A clickable area of a page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     /// Left edge, in points from the page's left edge.
     pub x: f32,
@@ -66,7 +66,7 @@ pub struct Link {
 }
 
 /// Where a link or a bookmark goes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Target {
     /// A place in this document: a page (its index, from 0) and a point on
     /// it, in points from the page's top-left corner (the view puts this
@@ -153,7 +153,7 @@ fn roman(mut number: u32) -> String {
 }
 
 /// An item at a place on the page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Positioned {
     /// Left edge, in points from the page's left edge.
     pub x: f32,
@@ -165,7 +165,7 @@ pub struct Positioned {
 }
 
 /// What can be drawn.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Item {
     /// A run of glyphs of one face and size.
     Text(TextRun),
@@ -190,7 +190,7 @@ pub enum Item {
 }
 
 /// Glyphs set in one face at one size, with the text they stand for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TextRun {
     /// The face.
     pub face: FaceId,
@@ -213,7 +213,7 @@ impl TextRun {
 }
 
 /// A glyph in a run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlacedGlyph {
     /// The glyph in its face.
     pub id: u32,

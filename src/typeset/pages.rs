@@ -71,7 +71,7 @@ pub const RUNT: usize = 5;
 pub const NOTE_SPLIT: f64 = 1000.0;
 
 /// A chapter's pages.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChapterPages {
     /// The pages, the first a recto. Links to places in the chapter name
     /// pages by their index in this list.
@@ -87,7 +87,7 @@ pub struct ChapterPages {
 }
 
 /// What a page of a chapter holds.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PageInfo {
     /// The headings that start on it, with the top of their first line.
     pub headings: Vec<(HeadingMark, f32)>,
@@ -118,7 +118,7 @@ pub const MOST_FLEX: usize = 2;
 
 /// A place in the body: line `t` of version `v` of unit `u` (the end of
 /// the chapter is unit `units.len()`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Pos {
     u: usize,
     t: usize,
@@ -437,7 +437,9 @@ impl<'a> Layout<'a> {
                 page: None,
             },
         );
-        let mut done: BTreeMap<(Pos, usize), Reached> = BTreeMap::new();
+        // The states settled (each reached at its least cost), looked up
+        // by key only: a hash map.
+        let mut done: rustc_hash::FxHashMap<(Pos, usize), Reached> = Default::default();
         let last = (self.end(), self.note_lines.len());
         while let Some(((pos, j), here)) = reached.pop_first() {
             done.insert((pos, j), here);
@@ -505,7 +507,7 @@ impl<'a> Layout<'a> {
         // always reached.
         debug_assert!(done.contains_key(&at), "the chapter's end is reached");
         if !done.contains_key(&at) {
-            at = *done.keys().next_back().unwrap_or(&(start, 0));
+            at = done.keys().max().copied().unwrap_or((start, 0));
         }
         while let Some(reached) = done.get(&at) {
             match (reached.from, reached.page) {
@@ -1036,16 +1038,23 @@ impl Search<'_, '_> {
             let fits = main + layout.notes_height(j, need) <= block + 0.01;
             let mut m = need;
             if fits {
-                let mut to_line = need;
-                while to_line < most {
-                    if main + layout.notes_height(j, to_line + 1) > block + 0.01 {
-                        break;
-                    }
-                    to_line += 1;
-                    if layout.may_cut_notes(to_line) {
-                        m = to_line;
+                // The last note line that fits (the notes' height only
+                // grows line by line: a binary search), then the last
+                // place at or before it where the notes may be cut.
+                let fits_to = |x: usize| main + layout.notes_height(j, x) <= block + 0.01;
+                let (mut low, mut high) = (need, most);
+                while low < high {
+                    let mid = low + (high - low).div_ceil(2);
+                    if fits_to(mid) {
+                        low = mid;
+                    } else {
+                        high = mid - 1;
                     }
                 }
+                m = (need + 1..=low)
+                    .rev()
+                    .find(|&x| layout.may_cut_notes(x))
+                    .unwrap_or(need);
             }
             if !(body.lines > 0 || m > j) {
                 continue;
@@ -1210,7 +1219,7 @@ fn forced_warning(before: &Line, after: &Line) -> Diagnostic {
 /// Records a way to reach `to`, if it is the best so far.
 fn relax(
     reached: &mut BTreeMap<(Pos, usize), Reached>,
-    done: &BTreeMap<(Pos, usize), Reached>,
+    done: &rustc_hash::FxHashMap<(Pos, usize), Reached>,
     to: (Pos, usize),
     from: (Pos, usize),
     cost: f64,
