@@ -108,6 +108,7 @@
 
 pub mod appendix;
 pub mod assets;
+pub mod cache;
 pub mod config;
 pub mod date;
 pub mod diag;
@@ -352,13 +353,13 @@ pub fn render(compiled: &mut Compiled, editions: &[Edition]) -> Vec<Output> {
 }
 
 /// [`render`], telling `progress` how far each edition has got, and
-/// taking the chapters set in earlier builds from `cache` (the same bytes
-/// as without it; see [`typeset::LayoutCache`]).
+/// taking what earlier builds made from `cache` (the same bytes as
+/// without it; see [`cache`]).
 pub fn render_with(
     compiled: &mut Compiled,
     editions: &[Edition],
     progress: &dyn progress::Progress,
-    cache: Option<&typeset::LayoutCache>,
+    cache: Option<&cache::BuildCache>,
 ) -> Vec<Output> {
     use rayon::prelude::*;
 
@@ -376,8 +377,23 @@ pub fn render_with(
     let made: Vec<Result<Made, Diagnostic>> = editions
         .par_iter()
         .map(|edition| match edition {
-            Edition::Epub => epub_edition(book, config, templates, fonts, timestamp, progress),
-            Edition::Pdf => pdf_edition(book, config, fonts, timestamp, progress, cache),
+            Edition::Epub => epub_edition(
+                book,
+                config,
+                templates,
+                fonts,
+                timestamp,
+                progress,
+                cache.map(|cache| &cache.entries),
+            ),
+            Edition::Pdf => pdf_edition(
+                book,
+                config,
+                fonts,
+                timestamp,
+                progress,
+                cache.map(|cache| &cache.layout),
+            ),
         })
         .collect();
     let mut outputs = Vec::new();
@@ -414,13 +430,14 @@ fn epub_edition(
     fonts: &fonts::FontSet,
     timestamp: Option<i64>,
     progress: &dyn progress::Progress,
+    cache: Option<&epub::EntryCache>,
 ) -> Result<Made, Diagnostic> {
     let options = epub::EpubOptions {
         numbering: config.epub.footnote_numbering,
         timestamp,
     };
     progress.begin(progress::Stage::Epub, book.chapters.len());
-    let epub = epub::export_with(book, &options, templates, fonts, progress);
+    let epub = epub::export_cached(book, &options, templates, fonts, progress, cache);
     progress.end(progress::Stage::Epub);
     let epub = epub?;
     Ok(Made {

@@ -1,5 +1,6 @@
-//! `quire watch` and the layout cache behind it: a rebuild after an edit
-//! sets only what changed, and writes the same bytes a fresh build would.
+//! `quire watch` and the build cache behind it (in memory, and kept on disk
+//! by `quire build`): a rebuild after an edit sets only what changed, and
+//! writes the same bytes a fresh build would.
 
 mod common;
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use common::{quire, temp, unzip, write};
 use quire::Edition;
-use quire::typeset::LayoutCache;
+use quire::cache::BuildCache;
 use quire::world::SystemWorld;
 
 /// A book of three chapters with notes numbered through the book.
@@ -39,7 +40,7 @@ fn book(dir: &Path) {
 }
 
 /// Both editions of the book in `dir`, built with `cache` (or without).
-fn render(dir: &Path, cache: Option<&LayoutCache>) -> Vec<Vec<u8>> {
+fn render(dir: &Path, cache: Option<&BuildCache>) -> Vec<Vec<u8>> {
     let world = SystemWorld::new(dir, Some(1_767_225_600)).unwrap();
     let mut compiled = quire::compile(&world);
     let outputs = quire::render_with(
@@ -57,10 +58,10 @@ fn a_cached_rebuild_sets_only_what_changed_and_makes_the_same_bytes() {
     let temp = temp();
     let dir = temp.path();
     book(dir);
-    let cache = LayoutCache::new();
+    let cache = BuildCache::new();
     let first = render(dir, Some(&cache));
     // Three chapters and the source appendix, all set.
-    assert_eq!((cache.hits(), cache.misses()), (0, 4));
+    assert_eq!((cache.layout.hits(), cache.layout.misses()), (0, 4));
     assert_eq!(first, render(dir, None));
 
     // An edit to the last chapter: only it is set again.
@@ -72,7 +73,7 @@ fn a_cached_rebuild_sets_only_what_changed_and_makes_the_same_bytes() {
     )
     .unwrap();
     let second = render(dir, Some(&cache));
-    assert_eq!((cache.hits(), cache.misses()), (3, 1));
+    assert_eq!((cache.layout.hits(), cache.layout.misses()), (3, 1));
     assert_ne!(second, first);
     assert_eq!(second, render(dir, None), "the cache changed the output");
 
@@ -89,7 +90,7 @@ fn a_cached_rebuild_sets_only_what_changed_and_makes_the_same_bytes() {
     )
     .unwrap();
     let third = render(dir, Some(&cache));
-    assert_eq!((cache.hits(), cache.misses()), (1, 3));
+    assert_eq!((cache.layout.hits(), cache.layout.misses()), (1, 3));
     assert_eq!(third, render(dir, None));
 
     // Another page size: nothing set before can be used.
@@ -100,8 +101,101 @@ fn a_cached_rebuild_sets_only_what_changed_and_makes_the_same_bytes() {
     )
     .unwrap();
     let fourth = render(dir, Some(&cache));
-    assert_eq!((cache.hits(), cache.misses()), (0, 4));
+    assert_eq!((cache.layout.hits(), cache.layout.misses()), (0, 4));
     assert_eq!(fourth, render(dir, None));
+}
+
+/// The names of the files in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The editions and manifest in `out`.
+fn editions(out: &Path) -> Vec<Vec<u8>> {
+    ["watched.epub", "watched.pdf", "watched.manifest.json"]
+        .iter()
+        .map(|name| std::fs::read(out.join(name)).unwrap())
+        .collect()
+}
+
+#[test]
+fn quire_build_keeps_a_cache_on_disk_that_the_next_build_uses() {
+    let temp = temp();
+    let dir = temp.path().join("book");
+    book(&dir);
+    let build = |extra: &[&str]| {
+        let run = common::run(
+            quire()
+                .env("SOURCE_DATE_EPOCH", "1767225600")
+                .args(["-q", "build"])
+                .arg(&dir)
+                .args(extra),
+        );
+        assert_eq!(run.code, 0, "{run:?}");
+    };
+    build(&[]);
+    let cache = dir.join("out/.quire-cache");
+    assert_eq!(
+        names(&cache),
+        ["CACHEDIR.TAG", "epub.bin", "layout"],
+        "the cache's files"
+    );
+    // Three chapters and the source appendix.
+    let first = names(&cache.join("layout"));
+    assert_eq!(first.len(), 4, "{first:?}");
+    let fresh = temp.path().join("fresh");
+    let fresh_build = || {
+        build(&["--no-cache", "--out", fresh.to_str().unwrap()]);
+        assert!(!fresh.join(".quire-cache").exists(), "--no-cache keeps none");
+        editions(&fresh)
+    };
+    assert_eq!(editions(&dir.join("out")), fresh_build());
+
+    // One chapter edited: the next build finds the other three, and keeps
+    // the new one in place of the old.
+    let path = dir.join("chapters/02.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Paragraph 5 of", "A rewritten paragraph of")).unwrap();
+    build(&[]);
+    let second = names(&cache.join("layout"));
+    assert_eq!(second.len(), 4, "{second:?}");
+    let kept = first.iter().filter(|name| second.contains(name)).count();
+    assert_eq!(kept, 3, "one chapter's file replaced: {first:?} → {second:?}");
+    assert_eq!(editions(&dir.join("out")), fresh_build());
+
+    // A damaged cache reads as empty: the same editions, and whole files
+    // again after the build.
+    for name in &second {
+        let path = cache.join("layout").join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    }
+    std::fs::write(cache.join("epub.bin"), b"garbage").unwrap();
+    build(&[]);
+    assert_eq!(editions(&dir.join("out")), fresh_build());
+    // (A chapter's file whose name is its key is not written again; the
+    // damaged ones were not used, so they were removed and rewritten.)
+    let world = SystemWorld::new(&dir, Some(1_767_225_600)).unwrap();
+    let mut compiled = quire::compile(&world);
+    let loaded = BuildCache::load(&cache);
+    quire::render_with(
+        &mut compiled,
+        &[Edition::Epub, Edition::Pdf],
+        &quire::progress::Silent,
+        Some(&loaded),
+    );
+    assert_eq!((loaded.layout.hits(), loaded.layout.misses()), (4, 0));
+    assert_eq!(loaded.entries.misses(), 0, "every EPUB file deflated before");
+
+    // Deleting it costs nothing but time.
+    std::fs::remove_dir_all(&cache).unwrap();
+    build(&[]);
+    assert_eq!(editions(&dir.join("out")), fresh_build());
 }
 
 /// Lines of a running process's stdout, as they come.

@@ -28,6 +28,12 @@ pub struct BuildArgs {
     /// all is identical, 1 when anything differs.
     #[arg(long, value_name = "MANIFEST", conflicts_with_all = ["format", "out"])]
     verify: Option<PathBuf>,
+    /// Neither read nor write the build cache (OUT/.quire-cache: what a
+    /// build keeps so that the next one sets, draws and compresses only
+    /// what changed; the editions are the same bytes either way, and the
+    /// folder may be deleted at any time).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// The editions.
@@ -56,18 +62,33 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
         return verify(&manifest, &dir, context);
     }
     let editions = args.format.editions();
+    let out = args.out.unwrap_or_else(|| dir.join("out"));
+    let cache_dir = out.join(quire::cache::FOLDER);
+    let reading = std::time::Instant::now();
+    let cache = (!args.no_cache).then(|| quire::cache::BuildCache::load(&cache_dir));
+    let read = reading.elapsed();
     // Every edition is made in memory first, so a failure writes nothing.
-    let made = match super::pipeline(&dir, editions, context) {
+    let made = match super::pipeline_cached(&dir, editions, context, cache.as_ref(), false) {
         Ok(made) => made,
         Err(code) => return code,
     };
-    let out = args.out.unwrap_or_else(|| dir.join("out"));
     let writing = std::time::Instant::now();
     let files = match write(&made, &out) {
         Ok(files) => files,
         Err(message) => return fail(message),
     };
     let written = writing.elapsed();
+    let keeping = std::time::Instant::now();
+    if let Some(cache) = &cache
+        && let Err(error) = cache.save(&cache_dir)
+    {
+        // The editions are written; only the next build's head start is lost.
+        context.say(&format!(
+            "warning: cannot keep the build cache in {}: {error}",
+            cache_dir.display()
+        ));
+    }
+    let kept = keeping.elapsed();
     for (name, bytes) in &files {
         context.say(&format!(
             "wrote {} ({})",
@@ -75,7 +96,11 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
             size(*bytes)
         ));
     }
-    made.timings(context, &[("write", written)]);
+    let mut extra = vec![("write", written)];
+    if cache.is_some() {
+        extra.extend([("cache in", read), ("cache out", kept)]);
+    }
+    made.timings(context, &extra);
     EXIT_OK
 }
 

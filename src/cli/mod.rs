@@ -235,19 +235,22 @@ fn pipeline(
     editions: &[quire::Edition],
     context: &Context,
 ) -> Result<Made, i32> {
-    pipeline_cached(dir, editions, context, None)
+    pipeline_cached(dir, editions, context, None, false)
 }
 
-/// [`pipeline`], with the chapters set before taken from `cache`.
+/// [`pipeline`], with what earlier builds made taken from `cache`;
+/// `watching` (`quire watch`) draws no progress bars, as rebuilds are
+/// quick.
 fn pipeline_cached(
     dir: &std::path::Path,
     editions: &[quire::Edition],
     context: &Context,
-    cache: Option<&quire::typeset::LayoutCache>,
+    cache: Option<&quire::cache::BuildCache>,
+    watching: bool,
 ) -> Result<Made, i32> {
     let timestamp = timestamp().map_err(fail)?;
     let world = open(dir, timestamp)?;
-    let made = compile_and_render_cached(&world, dir, editions, context, cache);
+    let made = compile_and_render_cached(&world, dir, editions, context, cache, watching);
     if made.compiled.has_errors() {
         made.timings(context, &[]);
         return Err(EXIT_BOOK_ERRORS);
@@ -264,19 +267,20 @@ fn compile_and_render(
     editions: &[quire::Edition],
     context: &Context,
 ) -> Made {
-    compile_and_render_cached(world, dir, editions, context, None)
+    compile_and_render_cached(world, dir, editions, context, None, false)
 }
 
-/// [`compile_and_render`], with the chapters set before taken from `cache`
-/// (`quire watch`; no progress bars then, as rebuilds are quick).
+/// [`compile_and_render`], with what earlier builds made taken from
+/// `cache`; no progress bars when `watching`.
 fn compile_and_render_cached(
     world: &dyn quire::world::World,
     dir: &std::path::Path,
     editions: &[quire::Edition],
     context: &Context,
-    cache: Option<&quire::typeset::LayoutCache>,
+    cache: Option<&quire::cache::BuildCache>,
+    watching: bool,
 ) -> Made {
-    let draw = !context.quiet && !context.format.for_machines() && cache.is_none();
+    let draw = !context.quiet && !context.format.for_machines() && !watching;
     let bars = progress::Bars::new(draw);
     let mut compiled = quire::compile_with(world, &bars);
     let outputs = quire::render_with(&mut compiled, editions, &bars, cache);

@@ -6,10 +6,13 @@
 //! hidden files and editors' backups. Changes are gathered for
 //! [`DEBOUNCE`] after the last one (an editor's save is several events),
 //! then the book is rebuilt and what changed is printed with the time of
-//! day and how long the rebuild took. Between builds the chapters already
-//! set are kept in a [`LayoutCache`]: an edit to one chapter sets that
-//! chapter again, not the book. A build with errors writes nothing and
-//! leaves the last good editions in place; the next change tries again.
+//! day and how long the rebuild took. Between builds what was made is kept
+//! in a [`BuildCache`] (read from the output folder's `.quire-cache` at the
+//! start and written back after each build, as `quire build` does): an
+//! edit to one chapter sets that chapter again, not the book, and only the
+//! files and pages that changed are compressed again. A build with errors
+//! writes nothing and leaves the last good editions in place; the next
+//! change tries again.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -17,7 +20,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode};
-use quire::typeset::LayoutCache;
+use quire::cache::BuildCache;
 
 use super::build::Format;
 use super::{Context, EXIT_BOOK_ERRORS, EXIT_OK, fail, output};
@@ -54,7 +57,8 @@ pub fn run(args: WatchArgs, context: &Context) -> i32 {
         }
     };
     output::stop_quietly_on_interrupt();
-    let cache = LayoutCache::new();
+    let cache_dir = out.join(quire::cache::FOLDER);
+    let cache = BuildCache::load(&cache_dir);
     build(&dir, &out, editions, &cache, context, "first build");
 
     let (send, receive) = mpsc::channel();
@@ -119,13 +123,14 @@ fn build(
     dir: &Path,
     out: &Path,
     editions: &[quire::Edition],
-    cache: &LayoutCache,
+    cache: &BuildCache,
     context: &Context,
     why: &str,
 ) {
+    let cache_dir = out.join(quire::cache::FOLDER);
     let started = Instant::now();
     context.say(&format!("[{}] {why}", clock()));
-    let made = match super::pipeline_cached(dir, editions, context, Some(cache)) {
+    let made = match super::pipeline_cached(dir, editions, context, Some(cache), true) {
         Ok(made) => made,
         Err(code) => {
             if code == EXIT_BOOK_ERRORS {
@@ -147,8 +152,8 @@ fn build(
     let set = if editions.contains(&quire::Edition::Pdf) {
         format!(
             " ({} of {} chapters set again)",
-            cache.misses(),
-            cache.hits() + cache.misses()
+            cache.layout.misses(),
+            cache.layout.hits() + cache.layout.misses()
         )
     } else {
         String::new()
@@ -159,6 +164,12 @@ fn build(
         names.join(", ")
     ));
     made.timings(context, &[]);
+    if let Err(error) = cache.save(&cache_dir) {
+        super::note(&format!(
+            "cannot keep the build cache in {}: {error}",
+            cache_dir.display()
+        ));
+    }
 }
 
 /// The time of day, UTC, as `HH:MM:SS`.

@@ -39,6 +39,7 @@ use crate::model::{Book, FootnoteNumbering};
 use crate::xml::XmlWriter;
 use package::{Accessibility, Resource};
 
+pub use ocf::EntryCache;
 pub use templates::Templates;
 
 /// How the EPUB is made.
@@ -96,6 +97,19 @@ pub fn export_with(
     templates: &Templates,
     font_set: &FontSet,
     progress: &dyn crate::progress::Progress,
+) -> Result<Epub, Diagnostic> {
+    export_cached(book, options, templates, font_set, progress, None)
+}
+
+/// [`export_with`], taking from `cache` the files deflated by earlier
+/// builds and keeping there the ones it deflates (the same bytes).
+pub fn export_cached(
+    book: &Book,
+    options: &EpubOptions,
+    templates: &Templates,
+    font_set: &FontSet,
+    progress: &dyn crate::progress::Progress,
+    cache: Option<&EntryCache>,
 ) -> Result<Epub, Diagnostic> {
     let timestamp = options
         .timestamp
@@ -436,7 +450,7 @@ pub fn export_with(
         });
     }
     Ok(Epub {
-        bytes: ocf::write(&entries, timestamp),
+        bytes: ocf::write_cached(&entries, timestamp, cache),
         warnings,
     })
 }

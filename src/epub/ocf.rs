@@ -30,6 +30,7 @@ pub struct Entry {
 
 /// Writes the container: `mimetype` first, then `entries` in order.
 /// `timestamp` is seconds since the Unix epoch (UTC).
+#[cfg(test)]
 pub fn write(entries: &[Entry], timestamp: i64) -> Vec<u8> {
     write_cached(entries, timestamp, None)
 }

@@ -34,7 +34,7 @@ pub mod paragraph;
 pub mod shape;
 pub mod style;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -155,7 +155,7 @@ fn chapters(
         .into_par_iter()
         .map(|index| {
             let key = cache.map(|cache| cache.key(book, index));
-            if let (Some(cache), Some(key)) = (cache, &key)
+            if let (Some(cache), Some(key)) = (cache, key)
                 && let Some(set) = cache.get(key)
             {
                 progress.step(crate::progress::Stage::Typeset);
@@ -230,25 +230,32 @@ fn report_spent(progress: &dyn crate::progress::Progress) {
 }
 
 /// Chapters set in earlier builds of the same book, for a build that
-/// follows (`quire watch` keeps one while it runs).
+/// follows (`quire watch` keeps one while it runs; `quire build` reads one
+/// from disk and writes it back, see [`crate::cache`]).
 ///
 /// A chapter's pages depend on its own model (text and spans), its index,
 /// the number of its first note, the book's language and images, the page
-/// style and the fonts (see [`chapter_pages`]). The last four are the
-/// cache's *context*: when they change, everything is set again. The
-/// first three make each chapter's key: the SHA-256 of their debug form,
-/// so any change in the chapter, down to a span, misses.
+/// style and the fonts (see [`chapter_pages`]). All of them make the
+/// chapter's key: the XXH3-128 hash of the quire version, the *context*
+/// (the last four, as text and a hash of the font bytes) and the chapter's
+/// debug form, index and first note. Any change, down to a span, misses.
+/// What a build does not use is dropped when the next one begins.
 #[derive(Debug, Default)]
 pub struct LayoutCache {
     inner: Mutex<CacheInner>,
 }
 
+/// A chapter as the cache keeps it: its pages and its warnings.
+pub type CachedChapter = Arc<(pages::ChapterPages, Vec<Diagnostic>)>;
+
 #[derive(Debug, Default)]
 struct CacheInner {
-    context: String,
-    chapters: rustc_hash::FxHashMap<String, (pages::ChapterPages, Vec<Diagnostic>)>,
-    /// Keys used by the current build; the others are dropped when it ends.
-    used: rustc_hash::FxHashSet<String>,
+    /// The context of the build under way.
+    context: u128,
+    chapters: rustc_hash::FxHashMap<u128, CachedChapter>,
+    /// Keys used by the current build; the others are dropped when the
+    /// next begins.
+    used: rustc_hash::FxHashSet<u128>,
     hits: usize,
     misses: usize,
 }
@@ -273,38 +280,57 @@ impl LayoutCache {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Starts a build: forgets everything if the context changed, and the
-    /// chapters the last build did not use.
+    /// The chapters the last build used (all, before any build), by key,
+    /// in key order: what to keep.
+    pub fn entries(&self) -> Vec<(u128, CachedChapter)> {
+        let inner = self.lock();
+        let mut entries: Vec<(u128, CachedChapter)> = inner
+            .chapters
+            .iter()
+            .filter(|(key, _)| inner.used.is_empty() || inner.used.contains(key))
+            .map(|(key, chapter)| (*key, chapter.clone()))
+            .collect();
+        entries.sort_by_key(|(key, _)| *key);
+        entries
+    }
+
+    /// Adds chapters kept before (by [`entries`](Self::entries)).
+    pub fn insert(&self, entries: impl IntoIterator<Item = (u128, CachedChapter)>) {
+        self.lock().chapters.extend(entries);
+    }
+
+    /// Starts a build: sets the context and forgets the chapters the last
+    /// build did not use.
     fn begin(&self, book: &Book, config: &Config, fonts: &FontSet) {
-        use std::hash::{Hash, Hasher};
-        let mut faces = rustc_hash::FxHasher::default();
+        let mut faces = xxhash_rust::xxh3::Xxh3::new();
         for face in &fonts.faces {
             let bytes: &[u8] = (*face.data).as_ref();
-            bytes.hash(&mut faces);
+            faces.update(&(bytes.len() as u64).to_le_bytes());
+            faces.update(bytes);
         }
         let images: Vec<_> = book.images.iter().map(|image| image.pixels).collect();
         let context = format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:x}",
+            "quire {}|{:?}|{:?}|{:?}|{:?}|{:?}|{:x}",
+            env!("CARGO_PKG_VERSION"),
             config.pdf,
             config.hyphenation,
             config.epub.footnote_numbering,
             book.meta.language,
             images,
-            faces.finish()
+            faces.digest128()
         );
         let mut inner = self.lock();
-        if inner.context != context {
-            inner.chapters.clear();
-            inner.context = context;
-        }
+        inner.context = xxhash_rust::xxh3::xxh3_128(context.as_bytes());
         let used = std::mem::take(&mut inner.used);
-        inner.chapters.retain(|key, _| used.contains(key));
+        if !used.is_empty() {
+            inner.chapters.retain(|key, _| used.contains(key));
+        }
         inner.hits = 0;
         inner.misses = 0;
     }
 
     /// The key of chapter `index` of `book`.
-    fn key(&self, book: &Book, index: usize) -> String {
+    fn key(&self, book: &Book, index: usize) -> u128 {
         // Where its notes' numbers start, if it has notes.
         let chapter = &book.chapters[index];
         let first_note = if chapter.footnotes.is_empty() {
@@ -312,23 +338,26 @@ impl LayoutCache {
         } else {
             book.footnote_number(index, 0, crate::model::FootnoteNumbering::Book)
         };
-        crate::sha256_hex(format!("{index}|{first_note}|{chapter:?}").as_bytes())
+        let context = self.lock().context;
+        let text = format!("{context:x}|{index}|{first_note}|{chapter:?}");
+        xxhash_rust::xxh3::xxh3_128(text.as_bytes())
     }
 
-    fn get(&self, key: &str) -> Option<(pages::ChapterPages, Vec<Diagnostic>)> {
+    fn get(&self, key: u128) -> Option<(pages::ChapterPages, Vec<Diagnostic>)> {
         let mut inner = self.lock();
-        inner.used.insert(key.to_string());
-        let found = inner.chapters.get(key).cloned();
+        inner.used.insert(key);
+        let found = inner.chapters.get(&key).cloned();
         if found.is_some() {
             inner.hits += 1;
         }
-        found
+        drop(inner);
+        found.map(|kept| (*kept).clone())
     }
 
-    fn put(&self, key: String, set: (pages::ChapterPages, Vec<Diagnostic>)) {
+    fn put(&self, key: u128, set: (pages::ChapterPages, Vec<Diagnostic>)) {
         let mut inner = self.lock();
-        inner.used.insert(key.clone());
-        inner.chapters.insert(key, set);
+        inner.used.insert(key);
+        inner.chapters.insert(key, Arc::new(set));
         inner.misses += 1;
     }
 }
