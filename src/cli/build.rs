@@ -63,12 +63,12 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
     }
     let editions = args.format.editions();
     let out = args.out.unwrap_or_else(|| dir.join("out"));
-    let cache_dir = out.join(quire::cache::FOLDER);
     let reading = std::time::Instant::now();
-    let cache = (!args.no_cache).then(|| quire::cache::BuildCache::load(&cache_dir));
+    let kept = (!args.no_cache).then(|| super::cache::Kept::load(&out));
     let read = reading.elapsed();
+    let cache = kept.as_ref().map(|kept| &kept.cache);
     // Every edition is made in memory first, so a failure writes nothing.
-    let made = match super::pipeline_cached(&dir, editions, context, cache.as_ref(), false) {
+    let made = match super::pipeline_cached(&dir, editions, context, cache, false) {
         Ok(made) => made,
         Err(code) => return code,
     };
@@ -79,16 +79,16 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
     };
     let written = writing.elapsed();
     let keeping = std::time::Instant::now();
-    if let Some(cache) = &cache
-        && let Err(error) = cache.save(&cache_dir)
+    if let Some(kept) = &kept
+        && let Err(error) = kept.save()
     {
         // The editions are written; only the next build's head start is lost.
-        context.say(&format!(
-            "warning: cannot keep the build cache in {}: {error}",
-            cache_dir.display()
+        super::note(format!(
+            "cannot keep the build cache in {}: {error}",
+            out.join(super::cache::FOLDER).display()
         ));
     }
-    let kept = keeping.elapsed();
+    let saved = keeping.elapsed();
     for (name, bytes) in &files {
         context.say(&format!(
             "wrote {} ({})",
@@ -97,8 +97,11 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
         ));
     }
     let mut extra = vec![("write", written)];
-    if cache.is_some() {
-        extra.extend([("cache in", read), ("cache out", kept)]);
+    if let Some(kept) = &kept {
+        extra.extend([("cache in", read), ("cache out", saved)]);
+        if context.verbose {
+            eprintln!("{}", kept.summary());
+        }
     }
     made.timings(context, &extra);
     EXIT_OK

@@ -7,6 +7,7 @@
 //! This is the only module that knows clap, terminals and exit codes.
 
 mod build;
+mod cache;
 mod check;
 mod diagnostics;
 mod import;

@@ -7,7 +7,7 @@
 //! [`DEBOUNCE`] after the last one (an editor's save is several events),
 //! then the book is rebuilt and what changed is printed with the time of
 //! day and how long the rebuild took. Between builds what was made is kept
-//! in a [`BuildCache`] (read from the output folder's `.quire-cache` at the
+//! in a build cache (read from the output folder's `.quire-cache` at the
 //! start and written back after each build, as `quire build` does): an
 //! edit to one chapter sets that chapter again, not the book, and only the
 //! files and pages that changed are compressed again. A build with errors
@@ -20,7 +20,6 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode};
-use quire::cache::BuildCache;
 
 use super::build::Format;
 use super::{Context, EXIT_BOOK_ERRORS, EXIT_OK, fail, output};
@@ -57,8 +56,7 @@ pub fn run(args: WatchArgs, context: &Context) -> i32 {
         }
     };
     output::stop_quietly_on_interrupt();
-    let cache_dir = out.join(quire::cache::FOLDER);
-    let cache = BuildCache::load(&cache_dir);
+    let cache = super::cache::Kept::load(&out);
     build(&dir, &out, editions, &cache, context, "first build");
 
     let (send, receive) = mpsc::channel();
@@ -123,11 +121,11 @@ fn build(
     dir: &Path,
     out: &Path,
     editions: &[quire::Edition],
-    cache: &BuildCache,
+    kept: &super::cache::Kept,
     context: &Context,
     why: &str,
 ) {
-    let cache_dir = out.join(quire::cache::FOLDER);
+    let cache = &kept.cache;
     let started = Instant::now();
     context.say(&format!("[{}] {why}", clock()));
     let made = match super::pipeline_cached(dir, editions, context, Some(cache), true) {
@@ -164,10 +162,10 @@ fn build(
         names.join(", ")
     ));
     made.timings(context, &[]);
-    if let Err(error) = cache.save(&cache_dir) {
-        super::note(&format!(
+    if let Err(error) = kept.save() {
+        super::note(format!(
             "cannot keep the build cache in {}: {error}",
-            cache_dir.display()
+            out.join(super::cache::FOLDER).display()
         ));
     }
 }

@@ -1,0 +1,146 @@
+//! The build cache on disk: `<out>/.quire-cache/`, read before a build and
+//! written after it (`quire build`, `quire watch`).
+//!
+//! **In:** the folder, and the [`BuildCache`] a build filled. **Out:** the
+//! cache read back, empty where the folder has nothing usable (missing,
+//! another quire version, a damaged file). **Must not:** fail a build or
+//! change its editions: what is read is only ever a head start, checked
+//! by its key (see [`quire::cache`]).
+//!
+//! # The folder
+//!
+//! - `CACHEDIR.TAG`: marks it a cache, for backup tools.
+//! - `layout/<key>.bin`: one file per chapter set, named by its key.
+//! - `epub.bin`: the EPUB's deflated files.
+//!
+//! Files are written to a temporary name and renamed, so a build stopped
+//! half-way leaves whole files or none; a chapter's file is written once
+//! (its name is its key) and removed when a build no longer uses it.
+//! Deleting the folder only costs the next build its head start.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use quire::cache::BuildCache;
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+
+/// The folder's name inside the output folder.
+pub const FOLDER: &str = ".quire-cache";
+
+/// A build cache and the folder it is kept in.
+pub struct Kept {
+    /// The cache.
+    pub cache: BuildCache,
+    dir: PathBuf,
+    /// The chapters whose files in the folder are whole: read, or written.
+    on_disk: Mutex<FxHashSet<u128>>,
+}
+
+impl Kept {
+    /// The cache kept in the output folder `out`.
+    pub fn load(out: &Path) -> Kept {
+        let dir = out.join(FOLDER);
+        let cache = BuildCache::new();
+        let files: Vec<PathBuf> = std::fs::read_dir(dir.join("layout"))
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|entry| entry.path())
+                    .filter(|path| path.extension().is_some_and(|e| e == "bin"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let chapters: Vec<_> = files
+            .par_iter()
+            .filter_map(|path| {
+                let key = u128::from_str_radix(path.file_stem()?.to_str()?, 16).ok()?;
+                let chapter = quire::cache::chapter_from_bytes(&std::fs::read(path).ok()?)?;
+                Some((key, chapter))
+            })
+            .collect();
+        let on_disk = chapters.iter().map(|(key, _)| *key).collect();
+        cache.layout.insert(chapters);
+        let cache = match std::fs::read(dir.join("epub.bin"))
+            .ok()
+            .and_then(|bytes| quire::cache::entries_from_bytes(&bytes))
+        {
+            Some(entries) => BuildCache { entries, ..cache },
+            None => cache,
+        };
+        Kept {
+            cache,
+            dir,
+            on_disk: Mutex::new(on_disk),
+        }
+    }
+
+    /// Keeps the cache in its folder (made if missing): the chapters and
+    /// files the last build used, and no others.
+    pub fn save(&self) -> std::io::Result<()> {
+        let layout = self.dir.join("layout");
+        std::fs::create_dir_all(&layout)?;
+        let tag = self.dir.join("CACHEDIR.TAG");
+        if !tag.exists() {
+            write_atomic(
+                &tag,
+                b"Signature: 8a477f597d28d172789f06886806bc55\n\
+                  # This folder is quire's build cache; it may be deleted at any time.\n",
+            )?;
+        }
+        let chapters = self.cache.layout.entries();
+        let mut on_disk = self.on_disk.lock().unwrap_or_else(|e| e.into_inner());
+        chapters
+            .par_iter()
+            .filter(|(key, _)| !on_disk.contains(key))
+            .try_for_each(|(key, chapter)| {
+                write_atomic(
+                    &layout.join(file_name(*key)),
+                    &quire::cache::chapter_to_bytes(chapter),
+                )
+            })?;
+        *on_disk = chapters.iter().map(|(key, _)| *key).collect();
+        let names: BTreeSet<String> = chapters.iter().map(|(key, _)| file_name(*key)).collect();
+        for entry in std::fs::read_dir(&layout)?.filter_map(Result::ok) {
+            if !names.contains(entry.file_name().to_string_lossy().as_ref()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        write_atomic(
+            &self.dir.join("epub.bin"),
+            &quire::cache::entries_to_bytes(&self.cache.entries),
+        )
+    }
+
+    /// What the last build took from the cache, for `--verbose`.
+    pub fn summary(&self) -> String {
+        let (layout, entries) = (&self.cache.layout, &self.cache.entries);
+        format!(
+            "cache: {} of {} chapters set again, {} of {} e-book files compressed again",
+            layout.misses(),
+            layout.hits() + layout.misses(),
+            entries.misses(),
+            entries.hits() + entries.misses()
+        )
+    }
+}
+
+/// The file of the chapter with `key`.
+fn file_name(key: u128) -> String {
+    format!("{key:032x}.bin")
+}
+
+/// Writes `bytes` to `path` whole or not at all: to a temporary name in the
+/// same folder, then renamed over it.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
