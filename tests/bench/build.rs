@@ -47,9 +47,11 @@
 //!   corpus converted to Typst (`typst.rs`: same page, font, size,
 //!   justification, hyphenation, contents, recto chapter openings,
 //!   footnotes at their calls), when `python3 -c "import typst"` works
-//!   (`pip install typst`; else a line says it was skipped); its time
-//!   includes starting Python (some 50 ms). And `pandoc epub` when a
-//!   `pandoc` is on the `PATH`.
+//!   (`pip install typst`; else a line says it was skipped). Its time
+//!   includes starting Python and importing the package, which
+//!   `typst import` measures alone (`python3 -c "import sys, typst"`):
+//!   Typst's CLI would not spend it. And `pandoc epub` when a `pandoc` is
+//!   on the `PATH`.
 //!
 //! The table gives the median over the runs (`QUIRE_BENCH_RUNS`, default 5
 //! for medium and 3 for large; Typst and pandoc once, or
@@ -122,7 +124,7 @@ const STAGE_ROWS: &[&str] = &[
 ];
 
 /// The rows of whole processes.
-const PROCESS_ROWS: &[&str] = &["quire build", "typst pdf", "pandoc epub"];
+const PROCESS_ROWS: &[&str] = &["quire build", "typst pdf", "typst import", "pandoc epub"];
 
 /// `SOURCE_DATE_EPOCH` when the caller sets none: 2026-01-01, the date of
 /// the generated `book.toml`.
@@ -430,6 +432,10 @@ fn typst(
         match rivals::Typst::pdf(&source, &pdf) {
             Ok(sample) => measured.add("typst pdf", sample),
             Err(error) => measured.failures.push(format!("typst pdf: {error}")),
+        }
+        match rivals::Typst::startup() {
+            Ok(sample) => measured.add("typst import", sample),
+            Err(error) => measured.failures.push(format!("typst import: {error}")),
         }
     }
     measured.typst_pages = rivals::pages(&pdf);

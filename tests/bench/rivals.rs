@@ -58,6 +58,12 @@ impl Typst {
         Ok(path)
     }
 
+    /// Starts Python and imports the package, measured: what
+    /// [`pdf`](Self::pdf) spends before Typst begins.
+    pub fn startup() -> Result<Sample, String> {
+        process::run(Command::new("python3").args(["-c", "import sys, typst"]))
+    }
+
     /// Makes the PDF of `source` into `pdf`, measured.
     pub fn pdf(source: &Path, pdf: &Path) -> Result<Sample, String> {
         let _ = std::fs::remove_file(pdf);
