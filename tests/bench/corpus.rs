@@ -52,8 +52,14 @@ struct PdfSection {
 /// A book made from a corpus folder; the folder goes when it drops.
 pub struct Book {
     dir: tempfile::TempDir,
-    /// How many chapters it has.
-    pub chapters: usize,
+    /// The chapter files, in order, in the book folder.
+    pub chapters: Vec<String>,
+    /// The title.
+    pub title: String,
+    /// The author.
+    pub author: String,
+    /// The language (`en`).
+    pub language: String,
 }
 
 impl Book {
@@ -76,10 +82,10 @@ impl Book {
         }
         let config = BookToml {
             book: BookSection {
-                title: meta.title,
+                title: meta.title.clone(),
                 subtitle: meta.subtitle,
-                authors: vec![meta.author],
-                language: meta.language,
+                authors: vec![meta.author.clone()],
+                language: meta.language.clone(),
                 date: "2026-01-01",
                 chapters: meta.chapters.iter().map(|c| c.file.clone()).collect(),
             },
@@ -93,7 +99,10 @@ impl Book {
             .map_err(|e| format!("cannot write book.toml: {e}"))?;
         Ok(Book {
             dir,
-            chapters: meta.chapters.len(),
+            chapters: meta.chapters.into_iter().map(|c| c.file).collect(),
+            title: meta.title,
+            author: meta.author,
+            language: meta.language,
         })
     }
 

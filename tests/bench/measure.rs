@@ -1,11 +1,13 @@
-//! Wall time, CPU time and peak memory of a piece of work, from `std` and
-//! Linux's `/proc` (no `libc`): CPU time is `utime + stime` of
-//! `/proc/self/stat` (every thread of the process, finished ones too, in
-//! clock ticks of 10 ms: Linux's `USER_HZ` is 100), peak memory is `VmHWM`
-//! of `/proc/self/status`, reset before each piece by writing `5` to
+//! Wall time, CPU time and peak memory of a piece of work inside this
+//! process, from `std` and Linux's `/proc` (no `libc`): CPU time is
+//! `utime + stime` of `/proc/self/stat` (every thread of the process,
+//! finished ones too, in clock ticks of 10 ms), peak memory is `VmHWM` of
+//! `/proc/self/status`, reset before each piece by writing `5` to
 //! `/proc/self/clear_refs`. Elsewhere CPU and memory read as unknown.
 
 use std::time::Instant;
+
+use crate::proc;
 
 /// What one piece of work cost.
 #[derive(Debug, Clone, Copy)]
@@ -42,43 +44,52 @@ impl Sample {
     }
 }
 
+/// A piece of work begun: its peak reset, the clocks read.
+pub struct Start {
+    at: Instant,
+    cpu: Option<f64>,
+}
+
+impl Start {
+    /// Resets the process's peak memory and reads the clocks.
+    pub fn now() -> Start {
+        // Only the owner may write `clear_refs`; if it fails, the peak is the
+        // process's so far.
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+        Start {
+            cpu: cpu_seconds(),
+            at: Instant::now(),
+        }
+    }
+
+    /// What the work cost since [`now`](Self::now).
+    pub fn sample(&self) -> Sample {
+        let wall = self.at.elapsed().as_secs_f64();
+        let cpu = cpu_seconds()
+            .zip(self.cpu)
+            .map(|(after, before)| after - before);
+        Sample {
+            wall,
+            cpu,
+            peak_kib: peak_kib(),
+        }
+    }
+}
+
 /// Runs `work` and measures it.
 pub fn measure<T>(work: impl FnOnce() -> T) -> (T, Sample) {
-    // Only the owner may write `clear_refs`; if it fails, the peak is the
-    // process's so far.
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let cpu_before = cpu_seconds();
-    let start = Instant::now();
+    let start = Start::now();
     let result = work();
-    let wall = start.elapsed().as_secs_f64();
-    let cpu = cpu_seconds()
-        .zip(cpu_before)
-        .map(|(after, before)| after - before);
-    let sample = Sample {
-        wall,
-        cpu,
-        peak_kib: peak_kib(),
-    };
-    (result, sample)
+    (result, start.sample())
 }
 
 /// User + system time of this process so far, in seconds.
 fn cpu_seconds() -> Option<f64> {
-    /// Linux reports times in `/proc` in units of `USER_HZ`, fixed at 100.
-    const USER_HZ: f64 = 100.0;
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The command name, field 2, is in parentheses and may hold spaces:
-    // count from the last `)`. utime and stime are fields 14 and 15.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let mut fields = rest.split_whitespace().skip(11);
-    let user: u64 = fields.next()?.parse().ok()?;
-    let system: u64 = fields.next()?.parse().ok()?;
-    Some((user + system) as f64 / USER_HZ)
+    Some(proc::Stat::parse(&stat)?.cpu_seconds())
 }
 
 /// The process's peak resident set size, in KiB.
 fn peak_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    proc::vm_hwm_kib(&std::fs::read_to_string("/proc/self/status").ok()?)
 }
