@@ -42,7 +42,12 @@
 //! - **process rows**: `quire build`, the real binary
 //!   (`quire -q build BOOK --out DIR`: both editions and the manifest,
 //!   files written, exit 0 and the three files checked), measured from
-//!   outside as a process (`process.rs`). Then, in the same run and the
+//!   outside as a process (`process.rs`), into a new output folder (no
+//!   build cache); `rebuild, 1 edit`: the same command again after a word
+//!   is added to the middle chapter, with the cache the first build left
+//!   in the output folder; `watch, 1 edit` (first run only): `quire
+//!   watch` on the book, three such edits in turn, the rebuild time it
+//!   prints for each (wall only: the process keeps running). Then, in the same run and the
 //!   same way, `typst pdf`: Typst's Python package making the PDF of the
 //!   corpus converted to Typst (`typst.rs`: same page, font, size,
 //!   justification, hyphenation, contents, recto chapter openings,
@@ -124,7 +129,14 @@ const STAGE_ROWS: &[&str] = &[
 ];
 
 /// The rows of whole processes.
-const PROCESS_ROWS: &[&str] = &["quire build", "typst pdf", "typst import", "pandoc epub"];
+const PROCESS_ROWS: &[&str] = &[
+    "quire build",
+    "rebuild, 1 edit",
+    "watch, 1 edit",
+    "typst pdf",
+    "typst import",
+    "pandoc epub",
+];
 
 /// `SOURCE_DATE_EPOCH` when the caller sets none: 2026-01-01, the date of
 /// the generated `book.toml`.
@@ -384,6 +396,33 @@ fn bench(name: &str, folder: &Path, runs: usize, epoch: i64, others: &Others) ->
             Ok(sample) => measured.add("quire build", sample),
             Err(error) => measured.failures.push(format!("quire build: {error}")),
         }
+        // The same build again after one chapter changed, with the cache
+        // the first left in the output folder.
+        let edited = edit(&book);
+        match quire_build(&book.path(), &out, epoch) {
+            Ok(sample) => measured.add("rebuild, 1 edit", sample),
+            Err(error) => measured.failures.push(format!("rebuild, 1 edit: {error}")),
+        }
+        if let Some((path, text)) = edited {
+            let _ = std::fs::write(path, text);
+        }
+        if run == 0 {
+            match watch(&book, &work.path().join("watched"), epoch) {
+                Ok(times) => {
+                    for wall in times {
+                        measured.add(
+                            "watch, 1 edit",
+                            Sample {
+                                wall,
+                                cpu: None,
+                                peak_kib: None,
+                            },
+                        );
+                    }
+                }
+                Err(error) => measured.failures.push(format!("watch, 1 edit: {error}")),
+            }
+        }
         if run + 1 == runs
             && let Some(keep) = &keep
         {
@@ -502,6 +541,14 @@ fn print_table(name: &str, chapters: usize, runs: usize, measured: &Measured) {
         _ => "",
     };
     println!("  quire build: {quire:.3} s wall, {mb} peak{target}");
+    if let Some(rebuild) = measured.wall("rebuild, 1 edit") {
+        let target = if name == "large" { " (issue 8: ≤ 0.4 s)" } else { "" };
+        println!("  rebuild after one chapter changed, cache on disk: {rebuild:.3} s{target}");
+    }
+    if let Some(watch) = measured.wall("watch, 1 edit") {
+        let target = if name == "large" { " (issue 8: ≤ 0.2 s)" } else { "" };
+        println!("  quire watch, one chapter changed: {watch:.3} s{target}");
+    }
 }
 
 /// One line of the table; a part of `typeset` is indented and its
@@ -552,6 +599,77 @@ fn quire_build(book: &Path, out: &Path, epoch: i64) -> Result<Sample, String> {
         }
     }
     Ok(sample)
+}
+
+/// Changes the middle chapter of `book` (a word added to its first
+/// paragraph: the chapter must be set again); gives its path and its text
+/// before, to put back.
+fn edit(book: &corpus::Book) -> Option<(PathBuf, String)> {
+    let name = book.chapters.get(book.chapters.len() / 2)?;
+    let path = book.path().join(name);
+    let text = std::fs::read_to_string(&path).ok()?;
+    let changed = text.replacen(" the ", " the very ", 1);
+    std::fs::write(&path, &changed).ok()?;
+    Some((path, text))
+}
+
+/// `quire watch` on `book`: after its first build, three edits of one
+/// chapter, one after the other; the rebuild time each prints (`built in
+/// N s`: from the change seen to the files written).
+fn watch(book: &corpus::Book, out: &Path, epoch: i64) -> Result<Vec<f64>, String> {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .arg("watch")
+        .arg(book.path())
+        .arg("--out")
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", epoch.to_string())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start quire watch: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let mut wait_for = |text: &str| -> Result<String, String> {
+        for line in lines.by_ref() {
+            let line = line.map_err(|e| e.to_string())?;
+            if line.contains(text) {
+                return Ok(line);
+            }
+        }
+        Err(format!("quire watch ended before printing {text:?}"))
+    };
+    let mut times = Vec::new();
+    let result = (|| {
+        wait_for("watching")?;
+        let mut put_back = None;
+        for n in 0..3 {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            let edited = edit(book).ok_or("cannot edit a chapter")?;
+            put_back.get_or_insert(edited.clone());
+            if n > 0 {
+                // Each edit differs from the one before.
+                let text = std::fs::read_to_string(&edited.0).map_err(|e| e.to_string())?;
+                std::fs::write(&edited.0, text.replacen(" the ", &format!(" the {n} "), 1))
+                    .map_err(|e| e.to_string())?;
+            }
+            let line = wait_for("built in")?;
+            let seconds = line
+                .split("built in ")
+                .nth(1)
+                .and_then(|rest| rest.split(' ').next())
+                .and_then(|n| n.parse::<f64>().ok())
+                .ok_or_else(|| format!("no time in {line:?}"))?;
+            times.push(seconds);
+        }
+        if let Some((path, text)) = put_back {
+            let _ = std::fs::write(path, text);
+        }
+        Ok::<(), String>(())
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result.map(|()| times)
 }
 
 /// Copies the files of `from` into `to` (for `QUIRE_BENCH_KEEP`).
