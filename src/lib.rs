@@ -26,9 +26,10 @@
 //!   and how diagnostics look; one file per subcommand (`build` with its
 //!   `--verify`, `check`, `watch`, `import`, `init`) plus `diagnostics.rs`
 //!   (human, short, JSON Lines and GitHub annotations), `progress.rs` (a
-//!   bar per stage, `--verbose` timings) and `output.rs` (every file of a
+//!   bar per stage, `--verbose` timings), `output.rs` (every file of a
 //!   build written aside, then renamed into place together; an interrupt
-//!   waits for that and exits 130).
+//!   waits for that and exits 130) and `cache.rs` (the build cache's
+//!   folder).
 //! - [`world`]: the [`World`](world::World) trait (files, listings, timestamp)
 //!   and `SystemWorld`; [`BookPath`](world::BookPath), a path proven to stay
 //!   inside the book; [`Recorder`](world::Recorder), which remembers every
@@ -60,7 +61,11 @@
 //!   chapter by cost with notes at the foot of their call's page (`pages`),
 //!   and the book's assembly: front matter, contents, recto openings,
 //!   running heads, folios (`book`). A [`LayoutCache`](typeset::LayoutCache)
-//!   keeps chapters set between builds (`quire watch`).
+//!   keeps chapters set between builds; `clock` times the parts (shape,
+//!   break, paginate) for [`progress`].
+//! - [`cache`]: the [`BuildCache`](cache::BuildCache) a build fills and the
+//!   next starts from (chapters set, the EPUB's deflated files), and the
+//!   bytes it is kept in; `cli/cache.rs` keeps it in `OUT/.quire-cache/`.
 //! - [`pdf`]: frames → PDF bytes (krilla: subset fonts, ToUnicode, links,
 //!   outline, page labels, `/Lang`, `/Keywords`).
 //! - [`date`]: calendar arithmetic for the dates the editions state.
