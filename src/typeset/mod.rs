@@ -339,8 +339,20 @@ impl LayoutCache {
             book.footnote_number(index, 0, crate::model::FootnoteNumbering::Book)
         };
         let context = self.lock().context;
-        let text = format!("{context:x}|{index}|{first_note}|{chapter:?}");
-        xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+        // Hashed as it is written out: no copy of the chapter's text.
+        struct Hashing(xxhash_rust::xxh3::Xxh3);
+        impl std::fmt::Write for Hashing {
+            fn write_str(&mut self, text: &str) -> std::fmt::Result {
+                self.0.update(text.as_bytes());
+                Ok(())
+            }
+        }
+        let mut hashing = Hashing(xxhash_rust::xxh3::Xxh3::new());
+        let _ = std::fmt::Write::write_fmt(
+            &mut hashing,
+            format_args!("{context:x}|{index}|{first_note}|{chapter:?}"),
+        );
+        hashing.0.digest128()
     }
 
     fn get(&self, key: u128) -> Option<(pages::ChapterPages, Vec<Diagnostic>)> {

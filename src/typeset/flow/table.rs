@@ -251,6 +251,8 @@ impl Writer<'_, '_> {
                 }
                 let mut lines = Vec::new();
                 std::mem::swap(self.flow, &mut lines);
+                // The lines as set give each one's width, to align it.
+                let keep_set = std::mem::replace(&mut self.keep_set, true);
                 self.set(
                     &cell.spans,
                     Context {
@@ -263,15 +265,21 @@ impl Writer<'_, '_> {
                     false,
                 );
                 std::mem::swap(self.flow, &mut lines);
+                self.keep_set = keep_set;
                 for line in &mut lines {
                     if let Flow::Line(Line {
                         items,
-                        set: Some(set),
+                        set: line_set,
                         marks,
                         ..
                     }) = line
+                        && let Some(set) = if keep_set {
+                            line_set.clone()
+                        } else {
+                            line_set.take()
+                        }
                     {
-                        let slack = (column.width - line_width(set)).max(0.0);
+                        let slack = (column.width - line_width(&set)).max(0.0);
                         let shift = match column.align {
                             Align::Right => slack,
                             Align::Center => slack / 2.0,
