@@ -18,12 +18,15 @@ use std::time::{Duration, Instant};
 
 use common::{quire, repo, temp, write};
 
-/// The files of a folder, by name.
+/// The files of a folder, by name (not the build cache's folder, which a
+/// build writes after its editions, and which only ever holds whole files
+/// or none).
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
         .unwrap()
+        .map(Result::unwrap)
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
         .map(|entry| {
-            let entry = entry.unwrap();
             let name = entry.file_name().to_string_lossy().into_owned();
             (name, std::fs::read(entry.path()).unwrap())
         })

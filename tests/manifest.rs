@@ -135,10 +135,13 @@ fn verify_finds_an_unchanged_book_identical_and_names_an_edited_chapter() {
     let out = build(&book);
     let manifest = manifest_path(&out);
     let written = |out: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        // The files, not the build cache's folder beside them.
         let mut files: Vec<_> = std::fs::read_dir(out)
             .unwrap()
+            .map(Result::unwrap)
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
             .map(|entry| {
-                let path = entry.unwrap().path();
+                let path = entry.path();
                 let bytes = std::fs::read(&path).unwrap();
                 (path, bytes)
             })
