@@ -171,19 +171,9 @@ pub fn chapters(
     hyphenators: &mut Hyphenators,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<ChapterFlow> {
+    let mut writing = (shaper, hyphenators, diagnostics);
     (0..book.chapters.len())
-        .map(|index| {
-            let mut flow = Vec::new();
-            lay_out(
-                book,
-                index,
-                style,
-                (shaper, hyphenators, diagnostics),
-                &mut flow,
-                false,
-                true,
-            )
-        })
+        .map(|index| lay_out(book, index, style, &mut writing, false, true))
         .collect()
 }
 
@@ -203,16 +193,8 @@ pub fn chapter(
     diagnostics: &mut Vec<Diagnostic>,
     variants: bool,
 ) -> ChapterFlow {
-    let mut flow = Vec::new();
-    lay_out(
-        book,
-        index,
-        style,
-        (shaper, hyphenators, diagnostics),
-        &mut flow,
-        variants,
-        false,
-    )
+    let mut writing = (shaper, hyphenators, diagnostics);
+    lay_out(book, index, style, &mut writing, variants, false)
 }
 
 /// [`chapter`], with `keep_set`: whether lines keep their [`Line::set`].
@@ -220,11 +202,11 @@ fn lay_out(
     book: &Book,
     index: usize,
     style: &Style,
-    (shaper, hyphenators, diagnostics): (&mut Shaper, &mut Hyphenators, &mut Vec<Diagnostic>),
-    flow: &mut Vec<Flow>,
+    (shaper, hyphenators, diagnostics): &mut (&mut Shaper, &mut Hyphenators, &mut Vec<Diagnostic>),
     variants: bool,
     keep_set: bool,
 ) -> ChapterFlow {
+    let mut flow = Vec::new();
     let mut writer = Writer {
         book,
         chapter: &book.chapters[index],
@@ -232,7 +214,7 @@ fn lay_out(
         style,
         shaper,
         hyphenators,
-        flow,
+        flow: &mut flow,
         diagnostics,
         origin: None,
         missing: Vec::new(),
@@ -247,7 +229,7 @@ fn lay_out(
     writer.report_missing();
     let links = std::mem::take(&mut writer.links);
     ChapterFlow {
-        body: std::mem::take(flow),
+        body: flow,
         notes,
         links,
     }
