@@ -152,7 +152,10 @@ fn quire_build_keeps_a_cache_on_disk_that_the_next_build_uses() {
     let fresh = temp.path().join("fresh");
     let fresh_build = || {
         build(&["--no-cache", "--out", fresh.to_str().unwrap()]);
-        assert!(!fresh.join(".quire-cache").exists(), "--no-cache keeps none");
+        assert!(
+            !fresh.join(".quire-cache").exists(),
+            "--no-cache keeps none"
+        );
         editions(&fresh)
     };
     assert_eq!(editions(&dir.join("out")), fresh_build());
@@ -161,12 +164,19 @@ fn quire_build_keeps_a_cache_on_disk_that_the_next_build_uses() {
     // the new one in place of the old.
     let path = dir.join("chapters/02.md");
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replace("Paragraph 5 of", "A rewritten paragraph of")).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("Paragraph 5 of", "A rewritten paragraph of"),
+    )
+    .unwrap();
     build(&[]);
     let second = names(&cache.join("layout"));
     assert_eq!(second.len(), 4, "{second:?}");
     let kept = first.iter().filter(|name| second.contains(name)).count();
-    assert_eq!(kept, 3, "one chapter's file replaced: {first:?} → {second:?}");
+    assert_eq!(
+        kept, 3,
+        "one chapter's file replaced: {first:?} → {second:?}"
+    );
     assert_eq!(editions(&dir.join("out")), fresh_build());
 
     // A damaged cache reads as empty: the same editions, and whole files
@@ -189,11 +199,16 @@ fn quire_build_keeps_a_cache_on_disk_that_the_next_build_uses() {
     );
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
-        run.stderr.contains("cache: 0 of 4 chapters set again, 0 of "),
+        run.stderr
+            .contains("cache: 0 of 4 chapters set again, 0 of "),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains(" e-book files compressed again"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(" e-book files compressed again"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(editions(&dir.join("out")), fresh_build());
 
     // Deleting it costs nothing but time.

@@ -886,7 +886,10 @@ impl Writer<'_, '_> {
             let mut items: Vec<Positioned> = if self.keep_set {
                 line.runs.iter().cloned().map(place).collect()
             } else {
-                std::mem::take(&mut line.runs).into_iter().map(place).collect()
+                std::mem::take(&mut line.runs)
+                    .into_iter()
+                    .map(place)
+                    .collect()
             };
             items.extend(self.strike_rules(&line, context.left + shift, context.size));
             let marks = line

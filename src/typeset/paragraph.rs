@@ -20,10 +20,10 @@ use std::sync::Arc;
 
 use super::clock;
 use super::frame::{PlacedGlyph, TextRun};
-use crate::progress::Part;
 use super::hyphenate::Hyphenator;
 use super::linebreak::{self, Item, Params};
 use super::shape::{FaceId, Features, Shaper};
+use crate::progress::Part;
 
 /// A run of text in one style.
 #[derive(Debug, Clone, PartialEq)]
@@ -260,46 +260,45 @@ pub fn set_with_variants(
         linebreak::break_lines(&built.items, &|_| measure, &setting.params)
     });
     if setting.emergency && breaking.lines.iter().any(|line| line.overfull) {
-        built = clock::timed(Part::Shape, || build(spans, setting, shaper, hyphenator, true));
+        built = clock::timed(Part::Shape, || {
+            build(spans, setting, shaper, hyphenator, true)
+        });
         breaking = clock::timed(Part::Break, || {
             linebreak::break_lines(&built.items, &|_| measure, &setting.params)
         });
     }
     clock::timed(Part::Break, || {
-    let within =
-        |pass: linebreak::Pass| matches!(pass, linebreak::Pass::First | linebreak::Pass::Second);
-    let mut others = Vec::new();
-    if variants && within(breaking.pass) {
-        let count = breaking.lines.len() as i32;
-        for looseness in [-1, 1] {
-            if count + looseness < 1 {
-                continue;
-            }
-            let params = Params {
-                looseness,
-                ..setting.params.clone()
-            };
-            let other = linebreak::break_lines(&built.items, &|_| measure, &params);
-            if within(other.pass) && other.lines.len() as i32 == count + looseness {
-                others.push(Variant {
+        let within = |pass: linebreak::Pass| {
+            matches!(pass, linebreak::Pass::First | linebreak::Pass::Second)
+        };
+        let mut others = Vec::new();
+        if variants && within(breaking.pass) {
+            let count = breaking.lines.len() as i32;
+            for looseness in [-1, 1] {
+                if count + looseness < 1 {
+                    continue;
+                }
+                let params = Params {
                     looseness,
-                    lines: finish(&other, &built, setting),
-                    demerits: (other.demerits - breaking.demerits).max(0.0),
-                });
+                    ..setting.params.clone()
+                };
+                let other = linebreak::break_lines(&built.items, &|_| measure, &params);
+                if within(other.pass) && other.lines.len() as i32 == count + looseness {
+                    others.push(Variant {
+                        looseness,
+                        lines: finish(&other, &built, setting),
+                        demerits: (other.demerits - breaking.demerits).max(0.0),
+                    });
+                }
             }
         }
-    }
         (set_breaking(breaking, &built, setting), others)
     })
 }
 
 /// The lines of a paragraph's breaking, with the final-hyphen rule's last
 /// resort undone when it cost spaces over half an em.
-fn set_breaking(
-    breaking: linebreak::Breaking,
-    built: &Built,
-    setting: &Setting,
-) -> Vec<SetLine> {
+fn set_breaking(breaking: linebreak::Breaking, built: &Built, setting: &Setting) -> Vec<SetLine> {
     let measure = setting.measure as f64;
     let lines = finish(&breaking, built, setting);
     // Keeping the tail of a hyphenated word off the last line is not worth
@@ -330,11 +329,7 @@ fn set_breaking(
 }
 
 /// The lines of a breaking, set, with broken words carried whole.
-fn finish(
-    breaking: &linebreak::Breaking,
-    built: &Built,
-    setting: &Setting,
-) -> Vec<SetLine> {
+fn finish(breaking: &linebreak::Breaking, built: &Built, setting: &Setting) -> Vec<SetLine> {
     let Built {
         items, contents, ..
     } = built;
@@ -521,10 +516,13 @@ struct WordItems {
 /// build and one font set; nothing iterates it, so its order never shows.
 #[derive(Debug, Default)]
 pub struct WordCache {
-    setups: Vec<(OwnedSetup, rustc_hash::FxHashMap<Box<str>, Arc<WordItems>>)>,
+    setups: Vec<(OwnedSetup, SetupWords)>,
     /// The setup asked for last: spans come in long stretches of one.
     last: usize,
 }
+
+/// The words of one setup, by their text.
+type SetupWords = rustc_hash::FxHashMap<Box<str>, Arc<WordItems>>;
 
 /// A [`WordSetup`] kept.
 #[derive(Debug)]
@@ -771,12 +769,7 @@ fn build(
 
 /// Turns a line of the built items into positioned runs, with its struck
 /// and marked stretches.
-fn commit(
-    line: &linebreak::Line,
-    last: bool,
-    expansion: f32,
-    built: &Built,
-) -> SetLine {
+fn commit(line: &linebreak::Line, last: bool, expansion: f32, built: &Built) -> SetLine {
     let Built {
         items,
         contents,
@@ -888,7 +881,15 @@ fn commit(
                             y_offset: 0.0,
                             text: 0..1,
                         };
-                        append_glyphs(&mut runs, x, (*face, *size, 0.0), " ", &[glyph], expansion, 1.0);
+                        append_glyphs(
+                            &mut runs,
+                            x,
+                            (*face, *size, 0.0),
+                            " ",
+                            &[glyph],
+                            expansion,
+                            1.0,
+                        );
                     }
                 }
                 x += set;

@@ -542,11 +542,19 @@ fn print_table(name: &str, chapters: usize, runs: usize, measured: &Measured) {
     };
     println!("  quire build: {quire:.3} s wall, {mb} peak{target}");
     if let Some(rebuild) = measured.wall("rebuild, 1 edit") {
-        let target = if name == "large" { " (issue 8: ≤ 0.4 s)" } else { "" };
+        let target = if name == "large" {
+            " (issue 8: ≤ 0.4 s)"
+        } else {
+            ""
+        };
         println!("  rebuild after one chapter changed, cache on disk: {rebuild:.3} s{target}");
     }
     if let Some(watch) = measured.wall("watch, 1 edit") {
-        let target = if name == "large" { " (issue 8: ≤ 0.2 s)" } else { "" };
+        let target = if name == "large" {
+            " (issue 8: ≤ 0.2 s)"
+        } else {
+            ""
+        };
         println!("  quire watch, one chapter changed: {watch:.3} s{target}");
     }
 }
