@@ -61,8 +61,14 @@
 //!   and the book's assembly: front matter, contents, recto openings,
 //!   running heads, folios (`book`). A [`LayoutCache`](typeset::LayoutCache)
 //!   keeps chapters set between builds (`quire watch`).
-//! - [`pdf`]: frames → PDF bytes (krilla: subset fonts, ToUnicode, links,
-//!   outline, page labels, `/Lang`, `/Keywords`).
+//! - [`pdf`]: frames → PDF bytes, our own writer on `pdf-writer`: one
+//!   pass over the glyphs fixes each face's subset (`subsetter`) and its
+//!   ToUnicode texts; each page's content stream is then drawn and
+//!   compressed in parallel (`/ActualText` where a glyph does not stand
+//!   for its ToUnicode text, as a hyphen carrying the rest of its word);
+//!   images, links, outline, page labels, `/Info` and XMP. A
+//!   [`PageCache`](pdf::PageCache) keeps compressed pages, font subsets
+//!   and images between builds, with the same bytes as without it.
 //! - [`date`]: calendar arithmetic for the dates the editions state.
 //! - [`epub`]: model → EPUB 3 bytes (XHTML through [`xml`], templates,
 //!   OPF/nav/NCX, deterministic zip). Never sees Markdown or the disk.
