@@ -33,18 +33,32 @@ const MAGIC: &[u8; 16] = b"quire-pdf-cache\0";
 ///
 /// Every export drops, at its end, the entries it did not use, so the
 /// cache holds one book's worth of bytes.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct PageCache {
     inner: Mutex<Inner>,
 }
 
-#[derive(Debug, Default)]
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let inner = self.lock();
+        f.debug_struct("PageCache")
+            .field("entries", &inner.entries.len())
+            .field("hits", &inner.hits)
+            .field("misses", &inner.misses)
+            .finish()
+    }
+}
+
+#[derive(Default)]
 struct Inner {
     entries: FxHashMap<u128, Arc<[u8]>>,
     /// The keys the current export asked for.
     used: FxHashSet<u128>,
     hits: usize,
     misses: usize,
+    /// The fingerprints of font files hashed before, each with the file
+    /// (held, so its address is not reused while it is listed).
+    faces: Vec<(crate::fonts::FontBytes, u128)>,
 }
 
 impl PageCache {
@@ -113,6 +127,26 @@ impl PageCache {
         inner.misses += 1;
         inner.entries.insert(key, made.clone());
         Ok(made)
+    }
+
+    /// A hash of a font file's bytes, made once for as long as the file is
+    /// shared (a `watch` keeps one `FontSet`; hashing every face again at
+    /// each export would cost a few milliseconds).
+    pub(super) fn face_print(&self, data: &crate::fonts::FontBytes) -> u128 {
+        if let Some((_, print)) = self
+            .lock()
+            .faces
+            .iter()
+            .find(|(known, _)| std::sync::Arc::ptr_eq(known, data))
+        {
+            return *print;
+        }
+        let print = Key::new(b"face").bytes((**data).as_ref()).value();
+        let mut inner = self.lock();
+        // Files no longer shared by anyone else are forgotten.
+        inner.faces.retain(|(known, _)| std::sync::Arc::strong_count(known) > 1);
+        inner.faces.push((data.clone(), print));
+        print
     }
 
     /// The cache as bytes, for a file: a header (magic and [`FORMAT`]),

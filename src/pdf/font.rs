@@ -145,18 +145,22 @@ pub(super) fn tables(document: &Document, fonts: &FontSet) -> Vec<FaceTable> {
                     usage.slots[gid].used = true;
                 }
                 let lead = &cluster[0];
+                let gid = gid(lead);
+                let slot = &mut usage.slots[usize::from(gid)];
+                // Most glyphs were settled at their first appearance.
+                let settled = if cluster.len() > 1 {
+                    slot.lead.is_some()
+                } else {
+                    slot.natural.is_some()
+                };
+                if settled {
+                    continue;
+                }
                 let Some(text) = run.text.get(lead.text.clone()).filter(|t| !t.is_empty()) else {
                     continue;
                 };
-                let gid = gid(lead);
-                let slot = &mut usage.slots[usize::from(gid)];
                 if cluster.len() > 1 {
-                    if slot.lead.is_none() {
-                        slot.lead = Some(text.into());
-                    }
-                    continue;
-                }
-                if slot.natural.is_some() {
+                    slot.lead = Some(text.into());
                     continue;
                 }
                 if slot.alone.is_none() {
@@ -328,7 +332,8 @@ pub(super) fn prepare(
     let program: Arc<[u8]> = match cache {
         Some(cache) => {
             let mut key = Key::new(b"font");
-            key.bytes(face.bytes()).u64(u64::from(level));
+            key.bytes(&cache.face_print(&face.data).to_le_bytes())
+                .u64(u64::from(level));
             for &gid in &table.gids {
                 key.bytes(&gid.to_le_bytes());
             }

@@ -49,7 +49,8 @@ pub(super) fn encode(image: &ImageFile, level: u32) -> Result<Encoded, String> {
 }
 
 /// A JPEG's size and components from its frame header, and whether Adobe
-/// stored it inverted (CMYK or YCCK, as krilla and libtexpdf assume).
+/// stored it inverted (any 4-component JPEG, as libtexpdf and the writer
+/// before this one assume: Photoshop writes CMYK inverted).
 fn jpeg(data: &[u8]) -> Result<Encoded, String> {
     if !data.starts_with(&[0xFF, 0xD8]) {
         return Err("not a JPEG file".into());

@@ -54,9 +54,13 @@ mod tests;
 pub use cache::PageCache;
 
 /// The zlib level of every compressed stream (content streams, fonts,
-/// ToUnicode maps, images), chosen by measurement on a 930-page book:
-/// see the commit that set it.
-const LEVEL: u32 = 6;
+/// ToUnicode maps, images), chosen by measurement on the 929-page large
+/// corpus book (PDF stage on one thread, best of three; file size):
+/// level 1 took 1.26 s for 5.1 MB (miniz's level 1 is a different, much
+/// weaker matcher), level 3 0.98 s for 3.7 MB, level 6 2.0 s for 3.4 MB
+/// (the krilla-based writer before, at 6: 3.1 s for 4.4 MB). 3 is as fast as 1 and within 8 % of
+/// 6's size.
+const LEVEL: u32 = 3;
 
 /// What the document says about itself.
 #[derive(Debug, Clone, Default)]

@@ -62,15 +62,18 @@ pub(super) fn key(page: &Page, tables: &Tables, drawable: &dyn Fn(usize) -> bool
                 scratch.extend(run.text.as_bytes());
                 scratch.extend((run.glyphs.len() as u64).to_le_bytes());
                 let table = tables.get(run.face).copied().flatten();
+                // A glyph counts through its fingerprint (CID, width and
+                // text: all the stream takes from it), not its id.
                 for glyph in &run.glyphs {
-                    scratch.extend(glyph.id.to_le_bytes());
-                    scratch.extend(glyph.advance.to_bits().to_le_bytes());
-                    scratch.extend(glyph.x_offset.to_bits().to_le_bytes());
-                    scratch.extend(glyph.y_offset.to_bits().to_le_bytes());
-                    scratch.extend((glyph.text.start as u32).to_le_bytes());
-                    scratch.extend((glyph.text.end as u32).to_le_bytes());
                     let print = table.map_or(0, |t| t.prints[usize::from(t.cid(glyph.id))]);
-                    scratch.extend(print.to_le_bytes());
+                    let mut record = [0u8; 28];
+                    record[0..8].copy_from_slice(&print.to_le_bytes());
+                    record[8..12].copy_from_slice(&glyph.advance.to_bits().to_le_bytes());
+                    record[12..16].copy_from_slice(&glyph.x_offset.to_bits().to_le_bytes());
+                    record[16..20].copy_from_slice(&glyph.y_offset.to_bits().to_le_bytes());
+                    record[20..24].copy_from_slice(&(glyph.text.start as u32).to_le_bytes());
+                    record[24..28].copy_from_slice(&(glyph.text.end as u32).to_le_bytes());
+                    scratch.extend_from_slice(&record);
                 }
             }
             Item::Rule { width, height } => {
