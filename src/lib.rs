@@ -66,8 +66,14 @@
 //! - [`cache`]: the [`BuildCache`](cache::BuildCache) a build fills and the
 //!   next starts from (chapters set, the EPUB's deflated files), and the
 //!   bytes it is kept in; `cli/cache.rs` keeps it in `OUT/.quire-cache/`.
-//! - [`pdf`]: frames → PDF bytes (krilla: subset fonts, ToUnicode, links,
-//!   outline, page labels, `/Lang`, `/Keywords`).
+//! - [`pdf`]: frames → PDF bytes, our own writer on `pdf-writer`: one
+//!   pass over the glyphs fixes each face's subset (`subsetter`) and its
+//!   ToUnicode texts; each page's content stream is then drawn and
+//!   compressed in parallel (`/ActualText` where a glyph does not stand
+//!   for its ToUnicode text, as a hyphen carrying the rest of its word);
+//!   images, links, outline, page labels, `/Info` and XMP. A
+//!   [`PageCache`](pdf::PageCache) keeps compressed pages, font subsets
+//!   and images between builds, with the same bytes as without it.
 //! - [`date`]: calendar arithmetic for the dates the editions state.
 //! - [`epub`]: model → EPUB 3 bytes (XHTML through [`xml`], templates,
 //!   OPF/nav/NCX, deterministic zip). Never sees Markdown or the disk.

@@ -1,8 +1,9 @@
 //! The print edition does not depend on the number of threads: the
-//! typesetter lays chapters out in parallel (`typeset::typeset`) and krilla
-//! compresses pages on rayon's pool, yet the pages equal those of the plain
-//! sequential loop (one shaper, one set of hyphenators, chapter after
-//! chapter) and the PDF's bytes are the same with one thread or several.
+//! typesetter lays chapters out in parallel (`typeset::typeset`) and the PDF
+//! writer draws and compresses pages on rayon's pool (`pdf::export`), yet
+//! the pages equal those of the plain sequential loop (one shaper, one set
+//! of hyphenators, chapter after chapter) and the PDF's bytes are the same
+//! with one thread or several.
 
 use quire::config::Config;
 use quire::fonts::FontSet;

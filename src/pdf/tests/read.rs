@@ -3,13 +3,13 @@
 //!
 //! Why not `qpdf --json` or `pdfinfo`: CI installs only poppler-utils, whose
 //! tools print neither page labels nor the outline, and parsing qpdf's JSON
-//! needs a JSON reader the crate does not have. What krilla (through
-//! pdf-writer) writes is simple to read: a classic `xref` table, no object
-//! streams, and every dictionary uncompressed (only the content, font and
-//! image streams are compressed, and those are not read here). Should a
-//! later krilla write object streams or an xref stream, this reader fails
-//! loudly (`no xref table`, `object N is not in the table`) rather than
-//! letting a test pass on what it did not see.
+//! needs a JSON reader the crate does not have. What `export` writes is
+//! simple to read: a classic `xref` table, no object streams, and every
+//! dictionary uncompressed (only the content, font, CMap and image streams
+//! are compressed, and those are not read here; the XMP stream is not
+//! either). Should the writer ever write object streams or an xref stream,
+//! this reader fails loudly (`no xref table`, `object N is not in the
+//! table`) rather than letting a test pass on what it did not see.
 //!
 //! It reads what PDF's syntax allows in dictionaries and arrays (names with
 //! `#xx` escapes, literal and hex strings, numbers, references, booleans,
