@@ -461,6 +461,20 @@ fn epub_edition(
     })
 }
 
+/// What the PDF says about itself, from the book's metadata: the build's
+/// time, else the book's date (midnight UTC), else none; never the clock.
+pub fn pdf_meta(book: &Book, timestamp: Option<i64>) -> pdf::PdfMeta {
+    pdf::PdfMeta {
+        title: book.meta.title.clone(),
+        authors: book.meta.authors.clone(),
+        language: book.meta.language.clone(),
+        description: book.meta.description.clone(),
+        keywords: book.meta.keywords.clone(),
+        timestamp: timestamp
+            .or_else(|| book.meta.date.as_deref().and_then(date::Civil::parse_date)),
+    }
+}
+
 /// The PDF: model → pages → PDF bytes.
 fn pdf_edition(
     book: &Book,
@@ -478,17 +492,7 @@ fn pdf_edition(
         ..
     } = typeset::typeset_cached(book, config, fonts, timestamp, progress, cache);
     progress.end(Stage::Typeset);
-    let meta = pdf::PdfMeta {
-        title: book.meta.title.clone(),
-        authors: book.meta.authors.clone(),
-        language: book.meta.language.clone(),
-        description: book.meta.description.clone(),
-        keywords: book.meta.keywords.clone(),
-        // The build's time, else the book's date (midnight UTC), else none:
-        // never the clock.
-        timestamp: timestamp
-            .or_else(|| book.meta.date.as_deref().and_then(date::Civil::parse_date)),
-    };
+    let meta = pdf_meta(book, timestamp);
     progress.begin(Stage::Pdf, document.pages.len());
     let bytes = pdf::export_with(&document, fonts, &book.images, &meta, progress);
     progress.end(Stage::Pdf);

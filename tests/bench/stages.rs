@@ -153,15 +153,7 @@ fn stages(world: &quire::world::SystemWorld) {
     println!("pages {}", document.pages.len());
 
     // As `quire::render` makes them.
-    let meta = quire::pdf::PdfMeta {
-        title: book.meta.title.clone(),
-        authors: book.meta.authors.clone(),
-        language: book.meta.language.clone(),
-        description: book.meta.description.clone(),
-        keywords: book.meta.keywords.clone(),
-        timestamp: timestamp
-            .or_else(|| (book.meta.date.as_deref()).and_then(quire::date::Civil::parse_date)),
-    };
+    let meta = quire::pdf_meta(&book, timestamp);
     let silent = quire::progress::Silent;
     let (pdf, sample) =
         measure(|| quire::pdf::export_with(&document, fonts, &book.images, &meta, &silent));
