@@ -144,7 +144,9 @@ impl PageCache {
         let print = Key::new(b"face").bytes((**data).as_ref()).value();
         let mut inner = self.lock();
         // Files no longer shared by anyone else are forgotten.
-        inner.faces.retain(|(known, _)| std::sync::Arc::strong_count(known) > 1);
+        inner
+            .faces
+            .retain(|(known, _)| std::sync::Arc::strong_count(known) > 1);
         inner.faces.push((data.clone(), print));
         print
     }

@@ -130,8 +130,8 @@ pub(super) fn tables(document: &Document, fonts: &FontSet) -> Vec<FaceTable> {
                     slots: vec![
                         Slot::default();
                         font.map_or(0, |f| {
-                            f.metrics(Size::unscaled(), LocationRef::default()).glyph_count
-                                as usize
+                            f.metrics(Size::unscaled(), LocationRef::default())
+                                .glyph_count as usize
                         })
                     ],
                 }
@@ -197,7 +197,10 @@ fn table(index: usize, face: &Face, slots: Vec<Slot>) -> FaceTable {
     let font = skrifa::FontRef::new(face.bytes()).ok();
     let upem = font
         .as_ref()
-        .map(|f| f.metrics(Size::unscaled(), LocationRef::default()).units_per_em)
+        .map(|f| {
+            f.metrics(Size::unscaled(), LocationRef::default())
+                .units_per_em
+        })
         .filter(|&u| u > 0)
         .unwrap_or(1000);
     let metrics = font
@@ -366,7 +369,12 @@ pub(super) fn prepare(
     flags.set(FontFlags::FIXED_PITCH, metrics.is_monospace);
     flags.set(FontFlags::ITALIC, metrics.italic_angle != 0.0);
     let bbox = match metrics.bounds {
-        Some(b) => Rect::new(to_pdf(b.x_min), to_pdf(b.y_min), to_pdf(b.x_max), to_pdf(b.y_max)),
+        Some(b) => Rect::new(
+            to_pdf(b.x_min),
+            to_pdf(b.y_min),
+            to_pdf(b.x_max),
+            to_pdf(b.y_max),
+        ),
         None => Rect::new(0.0, to_pdf(metrics.descent), 1000.0, to_pdf(metrics.ascent)),
     };
     let weight = font.attributes().weight.value();

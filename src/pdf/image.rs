@@ -73,7 +73,9 @@ fn jpeg(data: &[u8]) -> Result<Encoded, String> {
             .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
             .filter(|&l| l >= 2)
             .ok_or("a damaged segment")?;
-        let segment = data.get(at + 2..at + length).ok_or("a segment past the end")?;
+        let segment = data
+            .get(at + 2..at + length)
+            .ok_or("a segment past the end")?;
         let frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
         if frame {
             if segment.len() < 6 {
@@ -84,7 +86,9 @@ fn jpeg(data: &[u8]) -> Result<Encoded, String> {
             let width = u32::from(u16::from_be_bytes([segment[3], segment[4]]));
             let components = segment[5];
             if precision != 8 {
-                return Err(format!("{precision}-bit samples (only 8-bit JPEGs are supported)"));
+                return Err(format!(
+                    "{precision}-bit samples (only 8-bit JPEGs are supported)"
+                ));
             }
             if width == 0 || height == 0 {
                 return Err("a size of zero".into());
@@ -244,7 +248,8 @@ impl Encoded {
     pub(super) fn from_bytes(bytes: &[u8]) -> Option<Encoded> {
         let u32_at = |at: usize| Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
         let flags = bytes.get(8..12)?;
-        let length = usize::try_from(u64::from_le_bytes(bytes.get(12..20)?.try_into().ok()?)).ok()?;
+        let length =
+            usize::try_from(u64::from_le_bytes(bytes.get(12..20)?.try_into().ok()?)).ok()?;
         let data = bytes.get(20..20 + length)?.to_vec();
         let rest = bytes.get(20 + length..)?;
         Some(Encoded {

@@ -115,18 +115,26 @@ pub(super) fn xmp(meta: &PdfMeta, document_id: &str, pages: usize) -> String {
         x.element("xmp:ModifyDate", &date);
     }
     x.element("xmpTPg:NPages", &pages.to_string());
-    x.element("xmpMM:DocumentID", &format!("uuid:{}", uuid_form(document_id)));
-    x.element("xmpMM:InstanceID", &format!("uuid:{}", uuid_form(document_id)));
+    x.element(
+        "xmpMM:DocumentID",
+        &format!("uuid:{}", uuid_form(document_id)),
+    );
+    x.element(
+        "xmpMM:InstanceID",
+        &format!("uuid:{}", uuid_form(document_id)),
+    );
     x.end().end().end();
-    x.newline()
-        .raw_markup("<?xpacket end=\"r\"?>");
+    x.newline().raw_markup("<?xpacket end=\"r\"?>");
     x.finish()
 }
 
 /// A text property with one `x-default` alternative.
 fn alternative(x: &mut XmlWriter, name: &'static str, text: &str) {
     x.start(name).start("rdf:Alt");
-    x.start("rdf:li").attr("xml:lang", "x-default").text(text).end();
+    x.start("rdf:li")
+        .attr("xml:lang", "x-default")
+        .text(text)
+        .end();
     x.end().end();
 }
 

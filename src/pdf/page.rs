@@ -272,7 +272,11 @@ impl Writer {
         // Thousandths of an em per point of the frame: frames hold advances
         // already widened by the expansion, which `Tz` applies to the pen.
         let per_point = 1000.0 / (f64::from(run.size) * f64::from(run.expansion));
-        let per_point = if per_point.is_finite() { per_point } else { 0.0 };
+        let per_point = if per_point.is_finite() {
+            per_point
+        } else {
+            0.0
+        };
         let mut pen = Pen {
             target: 0.0,
             at: 0.0,
@@ -337,11 +341,11 @@ impl Writer {
         for item in &shown.items {
             match *item {
                 ShownItem::Glyphs(start, end) => {
-                    self.out.push(b'<');
+                    self.out.push(b'(');
                     for &cid in &shown.cids[start..end] {
-                        hex16(&mut self.out, cid);
+                        literal16(&mut self.out, cid);
                     }
-                    self.out.push(b'>');
+                    self.out.push(b')');
                 }
                 ShownItem::Adjust(amount) => {
                     self.out.push(b' ');
@@ -409,6 +413,20 @@ impl Shown {
 }
 
 /// Four hex digits of a CID.
+/// A CID as two bytes of a literal string, big-endian: half the size of
+/// hex, so less to compress. A backslash escapes the string's delimiters
+/// and itself, and a carriage return, which a reader would otherwise take
+/// for an end of line and read as a line feed (ISO 32000-1, 7.3.4.2).
+pub(super) fn literal16(out: &mut Vec<u8>, value: u16) {
+    for byte in value.to_be_bytes() {
+        match byte {
+            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(byte),
+        }
+    }
+}
+
 fn hex16(out: &mut Vec<u8>, value: u16) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     out.extend_from_slice(&[

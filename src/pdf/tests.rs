@@ -670,14 +670,16 @@ fn actual_text_wraps_only_what_the_tounicode_map_gets_wrong() {
     // In the content stream: a span per stretch, its text as UTF-16, a
     // span of one glyph shown with `Tj`.
     let by_face = by_face(&fonts, &tables);
-    let content =
-        String::from_utf8(page::content(&document.pages[0], &by_face, &|_| true)).unwrap();
+    let content = latin1(&page::content(&document.pages[0], &by_face, &|_| true));
     let word = format!(
-        "/Span <</ActualText <FEFF0077006F00720064>>> BDC\n<{:04X}> Tj\nEMC\n",
-        table.cid(hyphen)
+        "/Span <</ActualText <FEFF0077006F00720064>>> BDC\n({}) Tj\nEMC\n",
+        latin1(&literal(table.cid(hyphen)))
     );
     assert!(content.contains(&word), "{content}");
-    assert!(content.contains("/Span <</ActualText ()>> BDC\n"), "{content}");
+    assert!(
+        content.contains("/Span <</ActualText ()>> BDC\n"),
+        "{content}"
+    );
     assert_eq!(content.matches("BDC").count(), 4, "{content}");
     assert_eq!(content.matches("EMC").count(), 4, "{content}");
 }
@@ -687,7 +689,9 @@ fn text_is_placed_bottom_up_with_the_frame_advances() {
     let fonts = FontSet::embedded();
     let body = body_face(&fonts);
     let mut shaper = crate::typeset::shape::Shaper::new(&fonts);
-    let mut run = shaper.shape("AV", body, 10.0, None, Default::default()).to_run("AV");
+    let mut run = shaper
+        .shape("AV", body, 10.0, None, Default::default())
+        .to_run("AV");
     let natural: Vec<f32> = run.glyphs.iter().map(|g| g.advance).collect();
     // Justification: 2 pt more after the first glyph; expansion 2 %.
     run.glyphs[0].advance += 2.0;
@@ -711,9 +715,11 @@ fn text_is_placed_bottom_up_with_the_frame_advances() {
     };
     let tables = font::tables(&document, &fonts);
     let by_face = by_face(&fonts, &tables);
-    let content =
-        String::from_utf8(page::content(&document.pages[0], &by_face, &|_| true)).unwrap();
-    assert!(content.starts_with(&format!("BT\n/F{body} 10 Tf\n102 Tz\n1 0 0 1 72 548 Tm\n")), "{content}");
+    let content = latin1(&page::content(&document.pages[0], &by_face, &|_| true));
+    assert!(
+        content.starts_with(&format!("BT\n/F{body} 10 Tf\n102 Tz\n1 0 0 1 72 548 Tm\n")),
+        "{content}"
+    );
     // The second glyph moves right by what its advance adds to the font's
     // width (kerning included), in thousandths of an em before `Tz`.
     let table = &tables[0];
@@ -721,7 +727,10 @@ fn text_is_placed_bottom_up_with_the_frame_advances() {
     let shift = (natural[0] + 2.0) / 10.0 * 1000.0 - width;
     let expected = format!("{:.1}", -shift);
     let expected = expected.trim_end_matches('0').trim_end_matches('.');
-    assert!(content.contains(&format!(" {expected} <")), "{content} / {expected}");
+    assert!(
+        content.contains(&format!(" {expected} (")),
+        "{content} / {expected}"
+    );
     assert!(content.ends_with("] TJ\nET\n"), "{content}");
 }
 
@@ -789,15 +798,19 @@ fn images_are_written_once_with_a_soft_mask_for_alpha() {
     damaged.data = data.into();
     let error = export(&document, &FontSet::embedded(), &[damaged], &meta()).unwrap_err();
     assert_eq!(error.code, "pdf-failed");
-    assert!(error.message.contains("image `pic.png` cannot be decoded"), "{}", error.message);
+    assert!(
+        error.message.contains("image `pic.png` cannot be decoded"),
+        "{}",
+        error.message
+    );
 }
 
 #[test]
 fn a_jpeg_is_embedded_as_it_is() {
     // The smallest header: SOI, SOF0 of 3 × 2 with 3 components, EOI.
     let jpeg = [
-        0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8, 0, 2, 0, 3, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
-        0xFF, 0xD9,
+        0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8, 0, 2, 0, 3, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF,
+        0xD9,
     ];
     let encoded = image::Encoded::from_bytes(
         &image::encode(
@@ -821,7 +834,10 @@ fn a_jpeg_is_embedded_as_it_is() {
     assert!(text.contains("/Width 3"), "{text}");
     assert!(text.contains("/Height 2"), "{text}");
     assert!(text.contains("/ColorSpace /DeviceRGB"), "{text}");
-    assert!(chunk.as_bytes().windows(jpeg.len()).any(|w| w == jpeg), "the bytes as they are");
+    assert!(
+        chunk.as_bytes().windows(jpeg.len()).any(|w| w == jpeg),
+        "the bytes as they are"
+    );
 }
 
 #[test]
@@ -836,10 +852,41 @@ fn the_xmp_states_the_same_facts_escaped() {
     };
     let xmp = meta::xmp(&meta, "00112233445566778899aabbccddeeff", 3);
     assert!(xmp.contains("<xmpTPg:NPages>3</xmpTPg:NPages>"), "{xmp}");
-    assert!(xmp.contains("<rdf:li xml:lang=\"x-default\">Fish &amp; &lt;Chips&gt;</rdf:li>"), "{xmp}");
+    assert!(
+        xmp.contains("<rdf:li xml:lang=\"x-default\">Fish &amp; &lt;Chips&gt;</rdf:li>"),
+        "{xmp}"
+    );
     assert!(xmp.contains("<rdf:li>A, B</rdf:li>"), "{xmp}");
-    assert!(xmp.contains("<xmp:CreateDate>2023-11-14T22:13:20Z</xmp:CreateDate>"), "{xmp}");
+    assert!(
+        xmp.contains("<xmp:CreateDate>2023-11-14T22:13:20Z</xmp:CreateDate>"),
+        "{xmp}"
+    );
     assert!(xmp.contains("<pdf:Keywords>k</pdf:Keywords>"), "{xmp}");
-    assert!(xmp.contains("uuid:00112233-4455-6677-8899-aabbccddeeff"), "{xmp}");
+    assert!(
+        xmp.contains("uuid:00112233-4455-6677-8899-aabbccddeeff"),
+        "{xmp}"
+    );
     assert!(xmp.starts_with("<?xpacket begin=\"\u{feff}\""));
+}
+
+/// A content stream's bytes as text, one char per byte.
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+/// A CID as the two bytes of a literal string, escaped.
+fn literal(cid: u16) -> Vec<u8> {
+    let mut out = Vec::new();
+    page::literal16(&mut out, cid);
+    out
+}
+
+#[test]
+fn cids_are_literal_bytes_with_delimiters_and_carriage_returns_escaped() {
+    assert_eq!(literal(0x0041), b"\x00A");
+    assert_eq!(literal(0x2829), b"\\(\\)");
+    assert_eq!(literal(0x5C0D), b"\\\\\\r");
+    // A line feed is read as itself; only a carriage return is not.
+    assert_eq!(literal(0x0A0A), b"\n\n");
+    assert_eq!(literal(0xFFFF), [0xFF, 0xFF]);
 }

@@ -274,15 +274,10 @@ pub fn set_with_variants(
         let mut others = Vec::new();
         if variants && within(breaking.pass) {
             let count = breaking.lines.len() as i32;
-            for looseness in [-1, 1] {
-                if count + looseness < 1 {
-                    continue;
-                }
-                let params = Params {
-                    looseness,
-                    ..setting.params.clone()
-                };
-                let other = linebreak::break_lines(&built.items, &|_| measure, &params);
+            let loosenesses: &[i32] = if count > 1 { &[-1, 1] } else { &[1] };
+            let breakings =
+                linebreak::break_loose(&built.items, &|_| measure, &setting.params, loosenesses);
+            for (other, &looseness) in breakings.into_iter().zip(loosenesses) {
                 if within(other.pass) && other.lines.len() as i32 == count + looseness {
                     others.push(Variant {
                         looseness,

@@ -316,12 +316,13 @@ pub fn break_lines(items: &[Item], width: &dyn Fn(usize) -> f64, params: &Params
             demerits: 0.0,
         };
     }
-    let mut breaker = Breaker::new(items, width, params);
+    let mut breaker = Breaker::new(items, width, params, params.looseness != 0);
     for pass in [Pass::First, Pass::Second, Pass::Emergency] {
         let Some(settings) = Settings::new(pass, params) else {
             continue;
         };
-        if let Some((node, satisfied)) = breaker.run(&settings)
+        if breaker.run(&settings)
+            && let Some((node, satisfied)) = breaker.choose(params.looseness)
             && (satisfied || settings.last)
         {
             return breaker.collect(node, pass);
@@ -332,6 +333,58 @@ pub fn break_lines(items: &[Item], width: &dyn Fn(usize) -> f64, params: &Params
         pass: Pass::Overfull,
         demerits: f64::INFINITY,
     }
+}
+
+/// The breakings [`break_lines`] gives for each of `loosenesses` (all
+/// nonzero; `params.looseness` is ignored), in their order. A scan with
+/// `looseness ≠ 0` keeps line numbers apart and does not otherwise depend
+/// on the looseness, so each pass runs once for all of them, and only as
+/// long as one of them still needs a later pass: a paragraph set a line
+/// shorter and a line longer costs about one breaking, not two.
+pub fn break_loose(
+    items: &[Item],
+    width: &dyn Fn(usize) -> f64,
+    params: &Params,
+    loosenesses: &[i32],
+) -> Vec<Breaking> {
+    debug_assert!(loosenesses.iter().all(|&l| l != 0));
+    if items.is_empty() {
+        return loosenesses
+            .iter()
+            .map(|_| break_lines(items, width, params))
+            .collect();
+    }
+    let mut found: Vec<Option<Breaking>> = vec![None; loosenesses.len()];
+    let mut breaker = Breaker::new(items, width, params, true);
+    for pass in [Pass::First, Pass::Second, Pass::Emergency] {
+        if found.iter().all(Option::is_some) {
+            break;
+        }
+        let Some(settings) = Settings::new(pass, params) else {
+            continue;
+        };
+        if !breaker.run(&settings) {
+            continue;
+        }
+        for (slot, &looseness) in found.iter_mut().zip(loosenesses) {
+            if slot.is_none()
+                && let Some((node, satisfied)) = breaker.choose(looseness)
+                && (satisfied || settings.last)
+            {
+                *slot = Some(breaker.collect(node, pass));
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|found| {
+            found.unwrap_or_else(|| Breaking {
+                lines: first_fit(items, width),
+                pass: Pass::Overfull,
+                demerits: f64::INFINITY,
+            })
+        })
+        .collect()
 }
 
 /// What one pass allows.
@@ -576,10 +629,18 @@ struct Breaker<'a> {
     /// where their line starts.
     pending_from: usize,
     totals: Sums,
+    /// The paragraph's last break of the pass last run.
+    end: usize,
 }
 
 impl<'a> Breaker<'a> {
-    fn new(items: &'a [Item], width: &'a dyn Fn(usize) -> f64, params: &'a Params) -> Self {
+    /// `apart`: line numbers are never merged (as for `looseness ≠ 0`).
+    fn new(
+        items: &'a [Item],
+        width: &'a dyn Fn(usize) -> f64,
+        params: &'a Params,
+        apart: bool,
+    ) -> Self {
         let mut breaker = Breaker {
             items,
             width,
@@ -592,8 +653,9 @@ impl<'a> Breaker<'a> {
             within: Vec::new(),
             pending_from: 0,
             totals: Sums::default(),
+            end: 0,
         };
-        if params.looseness == 0 {
+        if !apart {
             breaker.easy_line = breaker.find_easy_line();
         }
         breaker
@@ -625,9 +687,9 @@ impl<'a> Breaker<'a> {
         (self.nodes[node].line + 1).min(self.easy_line)
     }
 
-    /// One pass; the best node at the paragraph end and whether it has the
-    /// asked looseness, or `None` when every active node was dropped.
-    fn run(&mut self, settings: &Settings) -> Option<(usize, bool)> {
+    /// One pass; false when every active node was dropped (then no line
+    /// count is reached: see [`Breaker::choose`]).
+    fn run(&mut self, settings: &Settings) -> bool {
         let items = self.items;
         let end = match items.last() {
             Some(&Item::Penalty {
@@ -652,9 +714,10 @@ impl<'a> Breaker<'a> {
         });
         self.active.push(0);
         self.pending_from = 1;
+        self.end = end;
         for (i, item) in items.iter().enumerate() {
             if self.active.is_empty() {
-                return None;
+                return false;
             }
             match *item {
                 Item::Box { .. } => self.resolve(i),
@@ -688,7 +751,7 @@ impl<'a> Breaker<'a> {
         }
         if end == items.len() {
             if self.active.is_empty() {
-                return None;
+                return false;
             }
             self.resolve(end);
             let brk = Break {
@@ -698,7 +761,7 @@ impl<'a> Breaker<'a> {
             };
             self.try_break(&brk, settings);
         }
-        self.choose(end)
+        true
     }
 
     /// The next line of every pending node starts at item `i`.
@@ -881,10 +944,12 @@ impl<'a> Breaker<'a> {
         self.within = within;
     }
 
-    /// The best node at the paragraph end, honouring `looseness` as TeX
-    /// §873–875: the line count closest to optimal + looseness (never past
-    /// it), ties by demerits, the earlier node on equal demerits.
-    fn choose(&self, end: usize) -> Option<(usize, bool)> {
+    /// After a [`Breaker::run`], the best node at the paragraph end,
+    /// honouring `looseness` as TeX §873–875: the line count closest to
+    /// optimal + looseness (never past it), ties by demerits, the earlier
+    /// node on equal demerits; and whether it has the asked looseness.
+    fn choose(&self, looseness: i32) -> Option<(usize, bool)> {
+        let end = self.end;
         let at_end = || {
             self.active
                 .iter()
@@ -898,7 +963,7 @@ impl<'a> Breaker<'a> {
             }
         }
         let best = best?;
-        let looseness = i64::from(self.params.looseness);
+        let looseness = i64::from(looseness);
         if looseness == 0 {
             return Some((best, true));
         }

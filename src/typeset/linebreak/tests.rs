@@ -834,3 +834,48 @@ fn five_thousand_words() {
     );
     assert!(b.lines.len() > 100 && !b.lines.iter().any(|l| l.overfull));
 }
+
+/// One scan per pass for several loosenesses gives, for each, exactly the
+/// breaking a scan asked for it alone gives: lines, pass and demerits.
+#[test]
+fn break_loose_equals_one_breaking_per_looseness() {
+    let mut rng = Rng(7);
+    let mut differ = 0;
+    for round in 0..300 {
+        let words = 3 + rng.below(90) as usize;
+        let text = random_text(&mut rng, words);
+        let p = para(&text);
+        let width = rng.float(8.0, 40.0);
+        let measure = |_: usize| width;
+        let params = Params {
+            tolerance: rng.float(50.0, 3000.0),
+            pretolerance: rng.float(-50.0, 500.0),
+            emergency_stretch: rng.float(-1.0, 4.0),
+            hyphen_run_limit: rng.below(3) as u32,
+            final_hyphen_last_resort: rng.below(2) == 0,
+            ..defaults()
+        };
+        let loosenesses: &[i32] = match rng.below(3) {
+            0 => &[-1, 1],
+            1 => &[1, -1, 2],
+            _ => &[-2],
+        };
+        let together = break_loose(&p.items, &measure, &params, loosenesses);
+        assert_eq!(together.len(), loosenesses.len());
+        for (got, &looseness) in together.iter().zip(loosenesses) {
+            let alone = break_lines(
+                &p.items,
+                &measure,
+                &Params {
+                    looseness,
+                    ..params.clone()
+                },
+            );
+            assert_eq!(got, &alone, "round {round}, looseness {looseness}");
+        }
+        let plain = break_lines(&p.items, &measure, &params);
+        differ += usize::from(together[0].lines.len() != plain.lines.len());
+    }
+    // The paragraphs are varied enough that a looseness takes effect.
+    assert!(differ > 30, "{differ}");
+}
