@@ -2,7 +2,8 @@
 //! compresses only what changed.
 //!
 //! **In:** the caches the stages fill ([`LayoutCache`]: each chapter's
-//! pages; [`EntryCache`]: the EPUB's deflated files). **Out:** a
+//! pages; [`PageCache`]: the PDF's compressed pages, font programs and
+//! images; [`EntryCache`]: the EPUB's deflated files). **Out:** a
 //! [`BuildCache`] to hand to [`render_with`](crate::render_with), and the
 //! bytes to keep each part in and read it back from (the CLI keeps them in
 //! `<out>/.quire-cache/`; this module does no I/O). **Must not:** change a
@@ -17,6 +18,7 @@
 use std::sync::Arc;
 
 use crate::epub::EntryCache;
+use crate::pdf::PageCache;
 use crate::typeset::{CachedChapter, LayoutCache};
 
 /// What every kept part starts with, then the quire version and a NUL.
@@ -27,6 +29,8 @@ pub const MAGIC: &[u8; 12] = b"quire-cache\x01";
 pub struct BuildCache {
     /// Chapters set.
     pub layout: LayoutCache,
+    /// The PDF's pages drawn and compressed, its fonts and images.
+    pub pages: PageCache,
     /// The EPUB's files, deflated.
     pub entries: EntryCache,
 }
@@ -58,6 +62,16 @@ pub fn entries_to_bytes(entries: &EntryCache) -> Vec<u8> {
 /// anything else.
 pub fn entries_from_bytes(bytes: &[u8]) -> Option<EntryCache> {
     EntryCache::from_bytes(unwrap(bytes)?)
+}
+
+/// The PDF's compressed pages, fonts and images, as bytes to keep.
+pub fn pages_to_bytes(pages: &PageCache) -> Vec<u8> {
+    wrap(&pages.to_bytes())
+}
+
+/// The PDF's entries from [`pages_to_bytes`]; `None` for anything else.
+pub fn pages_from_bytes(bytes: &[u8]) -> Option<PageCache> {
+    PageCache::from_bytes(unwrap(bytes)?)
 }
 
 /// The header every kept part starts with.

@@ -64,7 +64,8 @@
 //!   keeps chapters set between builds; `clock` times the parts (shape,
 //!   break, paginate) for [`progress`].
 //! - [`cache`]: the [`BuildCache`](cache::BuildCache) a build fills and the
-//!   next starts from (chapters set, the EPUB's deflated files), and the
+//!   next starts from (chapters set, the PDF's compressed pages, fonts and
+//!   images, the EPUB's deflated files), and the
 //!   bytes it is kept in; `cli/cache.rs` keeps it in `OUT/.quire-cache/`.
 //! - [`pdf`]: frames → PDF bytes, our own writer on `pdf-writer`: one
 //!   pass over the glyphs fixes each face's subset (`subsetter`) and its
@@ -397,14 +398,7 @@ pub fn render_with(
                 progress,
                 cache.map(|cache| &cache.entries),
             ),
-            Edition::Pdf => pdf_edition(
-                book,
-                config,
-                fonts,
-                timestamp,
-                progress,
-                cache.map(|cache| &cache.layout),
-            ),
+            Edition::Pdf => pdf_edition(book, config, fonts, timestamp, progress, cache),
         })
         .collect();
     let mut outputs = Vec::new();
@@ -482,19 +476,21 @@ fn pdf_edition(
     fonts: &fonts::FontSet,
     timestamp: Option<i64>,
     progress: &dyn progress::Progress,
-    cache: Option<&typeset::LayoutCache>,
+    cache: Option<&cache::BuildCache>,
 ) -> Result<Made, Diagnostic> {
     use progress::Stage;
     progress.begin(Stage::Typeset, book.chapters.len());
+    let layout = cache.map(|cache| &cache.layout);
     let typeset::Typeset {
         document,
         diagnostics,
         ..
-    } = typeset::typeset_cached(book, config, fonts, timestamp, progress, cache);
+    } = typeset::typeset_cached(book, config, fonts, timestamp, progress, layout);
     progress.end(Stage::Typeset);
     let meta = pdf_meta(book, timestamp);
     progress.begin(Stage::Pdf, document.pages.len());
-    let bytes = pdf::export_with(&document, fonts, &book.images, &meta, progress);
+    let pages = cache.map(|cache| &cache.pages);
+    let bytes = pdf::export_cached(&document, fonts, &book.images, &meta, progress, pages);
     progress.end(Stage::Pdf);
     let bytes = bytes?;
     Ok(Made {

@@ -143,7 +143,7 @@ fn quire_build_keeps_a_cache_on_disk_that_the_next_build_uses() {
     let cache = dir.join("out/.quire-cache");
     assert_eq!(
         names(&cache),
-        ["CACHEDIR.TAG", "epub.bin", "layout"],
+        ["CACHEDIR.TAG", "epub.bin", "layout", "pdf.bin"],
         "the cache's files"
     );
     // Three chapters and the source appendix.
@@ -187,6 +187,8 @@ fn quire_build_keeps_a_cache_on_disk_that_the_next_build_uses() {
         std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
     }
     std::fs::write(cache.join("epub.bin"), b"garbage").unwrap();
+    let pdf = std::fs::read(cache.join("pdf.bin")).unwrap();
+    std::fs::write(cache.join("pdf.bin"), &pdf[..pdf.len() / 2]).unwrap();
     build(&[]);
     assert_eq!(editions(&dir.join("out")), fresh_build());
     // (Their names are their keys: read as damaged, they were set again
@@ -201,6 +203,12 @@ fn quire_build_keeps_a_cache_on_disk_that_the_next_build_uses() {
     assert!(
         run.stderr
             .contains("cache: 0 of 4 chapters set again, 0 of "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(" PDF pages, fonts and images made again, 0 of "),
         "{}",
         run.stderr
     );

@@ -12,6 +12,8 @@
 //! - `CACHEDIR.TAG`: marks it a cache, for backup tools.
 //! - `layout/<key>.bin`: one file per chapter set, named by its key.
 //! - `epub.bin`: the EPUB's deflated files.
+//! - `pdf.bin`: the PDF's compressed page content streams, font programs
+//!   and images.
 //!
 //! Files are written to a temporary name and renamed, so a build stopped
 //! half-way leaves whole files or none; a chapter's file is written once
@@ -69,6 +71,13 @@ impl Kept {
             Some(entries) => BuildCache { entries, ..cache },
             None => cache,
         };
+        let cache = match std::fs::read(dir.join("pdf.bin"))
+            .ok()
+            .and_then(|bytes| quire::cache::pages_from_bytes(&bytes))
+        {
+            Some(pages) => BuildCache { pages, ..cache },
+            None => cache,
+        };
         Kept {
             cache,
             dir,
@@ -110,16 +119,23 @@ impl Kept {
         write_atomic(
             &self.dir.join("epub.bin"),
             &quire::cache::entries_to_bytes(&self.cache.entries),
+        )?;
+        write_atomic(
+            &self.dir.join("pdf.bin"),
+            &quire::cache::pages_to_bytes(&self.cache.pages),
         )
     }
 
     /// What the last build took from the cache, for `--verbose`.
     pub fn summary(&self) -> String {
-        let (layout, entries) = (&self.cache.layout, &self.cache.entries);
+        let (layout, pages, entries) = (&self.cache.layout, &self.cache.pages, &self.cache.entries);
         format!(
-            "cache: {} of {} chapters set again, {} of {} e-book files compressed again",
+            "cache: {} of {} chapters set again, {} of {} PDF pages, fonts and images made again, \
+             {} of {} e-book files compressed again",
             layout.misses(),
             layout.hits() + layout.misses(),
+            pages.misses(),
+            pages.hits() + pages.misses(),
             entries.misses(),
             entries.hits() + entries.misses()
         )

@@ -22,7 +22,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 /// hashed into every key and written at the head of
 /// [`PageCache::to_bytes`]; change it whenever the writer would make other
 /// bytes for the same key.
-pub(super) const FORMAT: u32 = 1;
+pub(super) const FORMAT: u32 = 2;
 
 /// What [`PageCache::to_bytes`] starts with.
 const MAGIC: &[u8; 16] = b"quire-pdf-cache\0";
