@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use crate::epub::EntryCache;
 use crate::pdf::PageCache;
-use crate::typeset::{CachedChapter, LayoutCache};
+use crate::typeset::LayoutCache;
 
 /// What every kept part starts with, then the quire version and a NUL.
 pub const MAGIC: &[u8; 12] = b"quire-cache\x01";
@@ -36,21 +36,40 @@ pub struct BuildCache {
 }
 
 impl BuildCache {
-    /// A new, empty cache.
+    /// A new, empty cache, for builds that follow one another in one
+    /// process (`quire watch`).
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// A new, empty cache for one build, whose chapters are kept as
+    /// bytes: see [`LayoutCache::compact`].
+    pub fn for_one_build() -> Self {
+        BuildCache {
+            layout: LayoutCache::compact(),
+            ..Self::default()
+        }
+    }
 }
 
-/// A chapter set, as bytes to keep.
-pub fn chapter_to_bytes(chapter: &CachedChapter) -> Vec<u8> {
-    // Serializing plain data to memory cannot fail.
-    wrap(&postcard::to_stdvec(&**chapter).unwrap_or_default())
+/// A chapter's bytes from [`LayoutCache::entries`], as bytes to keep: the
+/// header, the XXH3-64 hash of the chapter's bytes, then them.
+pub fn chapter_to_bytes(chapter: &[u8]) -> Vec<u8> {
+    let mut out = header();
+    out.reserve(8 + chapter.len());
+    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(chapter).to_le_bytes());
+    out.extend_from_slice(chapter);
+    out
 }
 
-/// A chapter from [`chapter_to_bytes`]; `None` for anything else.
-pub fn chapter_from_bytes(bytes: &[u8]) -> Option<CachedChapter> {
-    postcard::from_bytes(unwrap(bytes)?).ok().map(Arc::new)
+/// The chapter's bytes from [`chapter_to_bytes`], for
+/// [`LayoutCache::insert`]; `None` for bytes of another version, cut
+/// short or changed (the hash is checked, so nothing damaged is kept).
+pub fn chapter_from_bytes(bytes: &[u8]) -> Option<Arc<[u8]>> {
+    let body = unwrap(bytes)?;
+    let (hash, chapter) = body.split_at_checked(8)?;
+    let hash = u64::from_le_bytes(hash.try_into().ok()?);
+    (xxhash_rust::xxh3::xxh3_64(chapter) == hash).then(|| Arc::from(chapter))
 }
 
 /// The EPUB's deflated files, as bytes to keep.
@@ -100,12 +119,12 @@ mod tests {
     use crate::diag::Diagnostic;
     use crate::typeset::pages::ChapterPages;
 
-    fn chapter(short: usize) -> CachedChapter {
+    fn chapter(short: usize) -> Vec<u8> {
         let pages = ChapterPages {
             short,
             ..ChapterPages::default()
         };
-        Arc::new((pages, vec![Diagnostic::warning("some-code", "a warning")]))
+        crate::typeset::chapter_bytes(&(pages, vec![Diagnostic::warning("some-code", "a warning")]))
     }
 
     #[test]
@@ -113,11 +132,17 @@ mod tests {
         let kept = chapter(3);
         let bytes = chapter_to_bytes(&kept);
         let read = chapter_from_bytes(&bytes).expect("reads back");
-        assert_eq!(format!("{read:?}"), format!("{kept:?}"));
-        assert_eq!(read.1[0].code, "some-code");
+        assert_eq!(&read[..], &kept[..]);
+        let set = crate::typeset::chapter_from_bytes(&read).expect("decodes");
+        assert_eq!(set.0.short, 3);
+        assert_eq!(set.1[0].code, "some-code");
         let other = [&MAGIC[..], b"0.0.0-other\0", &bytes[header().len()..]].concat();
         assert!(chapter_from_bytes(&other).is_none());
         assert!(chapter_from_bytes(&bytes[..bytes.len() - 3]).is_none());
+        // One byte changed: the hash no longer matches.
+        let mut changed = bytes.clone();
+        *changed.last_mut().unwrap() ^= 1;
+        assert!(chapter_from_bytes(&changed).is_none());
         assert!(entries_from_bytes(&bytes).is_none(), "not an entry cache");
         let entries = EntryCache::new();
         assert!(entries_from_bytes(&entries_to_bytes(&entries)).is_some());

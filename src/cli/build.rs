@@ -64,7 +64,7 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
     let editions = args.format.editions();
     let out = args.out.unwrap_or_else(|| dir.join("out"));
     let reading = std::time::Instant::now();
-    let kept = (!args.no_cache).then(|| super::cache::Kept::load(&out));
+    let kept = (!args.no_cache).then(|| super::cache::Kept::load(&out, false));
     let read = reading.elapsed();
     let cache = kept.as_ref().map(|kept| &kept.cache);
     // Every edition is made in memory first, so a failure writes nothing.

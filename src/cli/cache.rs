@@ -41,10 +41,16 @@ pub struct Kept {
 }
 
 impl Kept {
-    /// The cache kept in the output folder `out`.
-    pub fn load(out: &Path) -> Kept {
+    /// The cache kept in the output folder `out`; `watching` for builds
+    /// that follow one another in this process (see
+    /// [`BuildCache::for_one_build`]).
+    pub fn load(out: &Path, watching: bool) -> Kept {
         let dir = out.join(FOLDER);
-        let cache = BuildCache::new();
+        let cache = if watching {
+            BuildCache::new()
+        } else {
+            BuildCache::for_one_build()
+        };
         let files: Vec<PathBuf> = std::fs::read_dir(dir.join("layout"))
             .map(|entries| {
                 entries

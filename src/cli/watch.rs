@@ -56,7 +56,7 @@ pub fn run(args: WatchArgs, context: &Context) -> i32 {
         }
     };
     output::stop_quietly_on_interrupt();
-    let cache = super::cache::Kept::load(&out);
+    let cache = super::cache::Kept::load(&out, true);
     build(&dir, &out, editions, &cache, context, "first build");
 
     let (send, receive) = mpsc::channel();

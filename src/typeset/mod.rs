@@ -189,10 +189,11 @@ fn chapters(
             }
             progress.step(crate::progress::Stage::Typeset);
             report_spent(progress);
+            let set = (pages, found);
             if let (Some(cache), Some(key)) = (cache, key) {
-                cache.put(key, (pages.clone(), found.clone()));
+                cache.put(key, &set);
             }
-            (pages, found)
+            set
         })
         .collect();
     let mut chapters = Vec::new();
@@ -240,19 +241,44 @@ fn report_spent(progress: &dyn crate::progress::Progress) {
 /// (the last four, as text and a hash of the font bytes) and the chapter's
 /// debug form, index and first note. Any change, down to a span, misses.
 /// What a build does not use is dropped when the next one begins.
+///
+/// A cache made [`compact`](Self::compact) keeps each chapter as bytes
+/// ([`chapter_bytes`]): about a third of the memory of its pages, and what
+/// a one-time build writes out anyway; a hit decodes them. Otherwise (for
+/// `quire watch`, which takes every chapter again at each rebuild) it keeps
+/// the pages themselves, and a hit copies them.
 #[derive(Debug, Default)]
 pub struct LayoutCache {
     inner: Mutex<CacheInner>,
+    compact: bool,
 }
 
-/// A chapter as the cache keeps it: its pages and its warnings.
-pub type CachedChapter = Arc<(pages::ChapterPages, Vec<Diagnostic>)>;
+/// A chapter set: its pages and its warnings.
+pub type SetChapter = (pages::ChapterPages, Vec<Diagnostic>);
+
+/// A chapter as the cache keeps it.
+#[derive(Debug, Clone)]
+enum Kept {
+    Set(Arc<SetChapter>),
+    Bytes(Arc<[u8]>),
+}
+
+/// A chapter set, as the bytes a [`LayoutCache`] keeps it in (postcard).
+pub fn chapter_bytes(chapter: &SetChapter) -> Vec<u8> {
+    // Serializing plain data to memory cannot fail.
+    postcard::to_stdvec(chapter).unwrap_or_default()
+}
+
+/// A chapter from [`chapter_bytes`]; `None` for anything else.
+pub fn chapter_from_bytes(bytes: &[u8]) -> Option<SetChapter> {
+    postcard::from_bytes(bytes).ok()
+}
 
 #[derive(Debug, Default)]
 struct CacheInner {
     /// The context of the build under way.
     context: u128,
-    chapters: rustc_hash::FxHashMap<u128, CachedChapter>,
+    chapters: rustc_hash::FxHashMap<u128, Kept>,
     /// Keys used by the current build; the others are dropped when the
     /// next begins.
     used: rustc_hash::FxHashSet<u128>,
@@ -264,6 +290,14 @@ impl LayoutCache {
     /// A new, empty cache.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A new, empty cache keeping chapters as bytes (see above).
+    pub fn compact() -> Self {
+        LayoutCache {
+            compact: true,
+            ..Self::default()
+        }
     }
 
     /// How many chapters the last build took from the cache.
@@ -281,22 +315,36 @@ impl LayoutCache {
     }
 
     /// The chapters the last build used (all, before any build), by key,
-    /// in key order: what to keep.
-    pub fn entries(&self) -> Vec<(u128, CachedChapter)> {
-        let inner = self.lock();
-        let mut entries: Vec<(u128, CachedChapter)> = inner
-            .chapters
-            .iter()
-            .filter(|(key, _)| inner.used.is_empty() || inner.used.contains(key))
-            .map(|(key, chapter)| (*key, chapter.clone()))
+    /// in key order, as bytes ([`chapter_bytes`]): what to keep.
+    pub fn entries(&self) -> Vec<(u128, Arc<[u8]>)> {
+        let kept: Vec<(u128, Kept)> = {
+            let inner = self.lock();
+            inner
+                .chapters
+                .iter()
+                .filter(|(key, _)| inner.used.is_empty() || inner.used.contains(key))
+                .map(|(key, chapter)| (*key, chapter.clone()))
+                .collect()
+        };
+        let mut entries: Vec<(u128, Arc<[u8]>)> = kept
+            .into_par_iter()
+            .map(|(key, kept)| match kept {
+                Kept::Bytes(bytes) => (key, bytes),
+                Kept::Set(set) => (key, Arc::from(chapter_bytes(&set))),
+            })
             .collect();
         entries.sort_by_key(|(key, _)| *key);
         entries
     }
 
-    /// Adds chapters kept before (by [`entries`](Self::entries)).
-    pub fn insert(&self, entries: impl IntoIterator<Item = (u128, CachedChapter)>) {
-        self.lock().chapters.extend(entries);
+    /// Adds chapters kept before, as [`entries`](Self::entries) gave them.
+    /// They are decoded when a build first takes them.
+    pub fn insert(&self, entries: impl IntoIterator<Item = (u128, Arc<[u8]>)>) {
+        self.lock().chapters.extend(
+            entries
+                .into_iter()
+                .map(|(key, bytes)| (key, Kept::Bytes(bytes))),
+        );
     }
 
     /// Starts a build: sets the context and forgets the chapters the last
@@ -355,21 +403,38 @@ impl LayoutCache {
         hashing.0.digest128()
     }
 
-    fn get(&self, key: u128) -> Option<(pages::ChapterPages, Vec<Diagnostic>)> {
-        let mut inner = self.lock();
-        inner.used.insert(key);
-        let found = inner.chapters.get(&key).cloned();
-        if found.is_some() {
-            inner.hits += 1;
-        }
-        drop(inner);
-        found.map(|kept| (*kept).clone())
+    /// The chapter kept under `key`. Bytes that do not decode are a miss.
+    fn get(&self, key: u128) -> Option<SetChapter> {
+        let found = {
+            let mut inner = self.lock();
+            inner.used.insert(key);
+            inner.chapters.get(&key).cloned()
+        };
+        let set = match found? {
+            Kept::Set(set) => (*set).clone(),
+            Kept::Bytes(bytes) => {
+                let set = chapter_from_bytes(&bytes)?;
+                if !self.compact {
+                    // Decoded once: the next rebuild copies it.
+                    let kept = Kept::Set(Arc::new(set.clone()));
+                    self.lock().chapters.insert(key, kept);
+                }
+                set
+            }
+        };
+        self.lock().hits += 1;
+        Some(set)
     }
 
-    fn put(&self, key: u128, set: (pages::ChapterPages, Vec<Diagnostic>)) {
+    fn put(&self, key: u128, set: &SetChapter) {
+        let kept = if self.compact {
+            Kept::Bytes(Arc::from(chapter_bytes(set)))
+        } else {
+            Kept::Set(Arc::new(set.clone()))
+        };
         let mut inner = self.lock();
         inner.used.insert(key);
-        inner.chapters.insert(key, Arc::new(set));
+        inner.chapters.insert(key, kept);
         inner.misses += 1;
     }
 }
