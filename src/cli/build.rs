@@ -4,6 +4,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
 use quire::Edition;
@@ -63,14 +65,37 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
     }
     let editions = args.format.editions();
     let out = args.out.unwrap_or_else(|| dir.join("out"));
-    let reading = std::time::Instant::now();
-    let kept = (!args.no_cache).then(|| super::cache::Kept::load(&out, false));
-    let read = reading.elapsed();
-    let cache = kept.as_ref().map(|kept| &kept.cache);
-    // Every edition is made in memory first, so a failure writes nothing.
-    let made = match super::pipeline_cached(&dir, editions, context, cache, false) {
+    // The cache is read from disk while the book is loaded and parsed.
+    let loaded: OnceLock<Option<(super::cache::Kept, Duration)>> = OnceLock::new();
+    let made = std::thread::scope(|scope| {
+        let loading = (!args.no_cache).then(|| {
+            scope.spawn(|| {
+                let reading = Instant::now();
+                let kept = super::cache::Kept::load(&out, false);
+                (kept, reading.elapsed())
+            })
+        });
+        let loading = Mutex::new(loading);
+        let cache = || {
+            loaded
+                .get_or_init(|| {
+                    let handle = loading.lock().ok()?.take()?;
+                    handle.join().ok()
+                })
+                .as_ref()
+                .map(|(kept, _)| &kept.cache)
+        };
+        // Every edition is made in memory first, so a failure writes
+        // nothing.
+        super::pipeline_cached(&dir, editions, context, &cache, false)
+    });
+    let made = match made {
         Ok(made) => made,
         Err(code) => return code,
+    };
+    let (kept, read) = match loaded.into_inner().flatten() {
+        Some((kept, read)) => (Some(kept), read),
+        None => (None, Duration::ZERO),
     };
     let writing = std::time::Instant::now();
     let files = match write(&made, &out) {

@@ -236,7 +236,7 @@ fn pipeline(
     editions: &[quire::Edition],
     context: &Context,
 ) -> Result<Made, i32> {
-    pipeline_cached(dir, editions, context, None, false)
+    pipeline_cached(dir, editions, context, &|| None, false)
 }
 
 /// [`pipeline`], with what earlier builds made taken from `cache`;
@@ -246,7 +246,7 @@ fn pipeline_cached(
     dir: &std::path::Path,
     editions: &[quire::Edition],
     context: &Context,
-    cache: Option<&quire::cache::BuildCache>,
+    cache: Cache<'_>,
     watching: bool,
 ) -> Result<Made, i32> {
     let timestamp = timestamp().map_err(fail)?;
@@ -268,8 +268,12 @@ fn compile_and_render(
     editions: &[quire::Edition],
     context: &Context,
 ) -> Made {
-    compile_and_render_cached(world, dir, editions, context, None, false)
+    compile_and_render_cached(world, dir, editions, context, &|| None, false)
 }
+
+/// Where a build finds the build cache, asked once the book is compiled
+/// (so the cache can be read from disk meanwhile); `None` for none.
+type Cache<'c> = &'c (dyn Fn() -> Option<&'c quire::cache::BuildCache> + Sync);
 
 /// [`compile_and_render`], with what earlier builds made taken from
 /// `cache`; no progress bars when `watching`.
@@ -278,13 +282,13 @@ fn compile_and_render_cached(
     dir: &std::path::Path,
     editions: &[quire::Edition],
     context: &Context,
-    cache: Option<&quire::cache::BuildCache>,
+    cache: Cache<'_>,
     watching: bool,
 ) -> Made {
     let draw = !context.quiet && !context.format.for_machines() && !watching;
     let bars = progress::Bars::new(draw);
     let mut compiled = quire::compile_with(world, &bars);
-    let outputs = quire::render_with(&mut compiled, editions, &bars, cache);
+    let outputs = quire::render_with(&mut compiled, editions, &bars, cache());
     bars.clear();
     diagnostics::print(
         &compiled.diagnostics,

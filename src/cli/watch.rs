@@ -128,7 +128,7 @@ fn build(
     let cache = &kept.cache;
     let started = Instant::now();
     context.say(&format!("[{}] {why}", clock()));
-    let made = match super::pipeline_cached(dir, editions, context, Some(cache), true) {
+    let made = match super::pipeline_cached(dir, editions, context, &|| Some(cache), true) {
         Ok(made) => made,
         Err(code) => {
             if code == EXIT_BOOK_ERRORS {

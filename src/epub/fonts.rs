@@ -43,20 +43,31 @@ pub struct Embedded {
 /// the book's own style sheet (`all_faces`), which may set anything in bold,
 /// every face of the body family goes in.
 pub fn embed(set: &FontSet, documents: &[Document], all_faces: bool) -> Embedded {
-    let mut chars = BTreeSet::new();
-    let mut bold = all_faces;
-    let mut code = false;
-    for document in documents {
-        text_chars(&document.xhtml, &mut chars);
-        let has = |tag: &str| {
-            document.xhtml.contains(&format!("<{tag}>"))
-                || document.xhtml.contains(&format!("<{tag} "))
-        };
-        bold |= ["strong", "b", "th"].iter().any(|tag| has(tag));
-        code |= ["code", "pre", "kbd", "samp"].iter().any(|tag| has(tag));
-    }
+    use rayon::prelude::*;
+    // Each document on its own, in parallel; a union is the same in any
+    // order.
+    let (mut chars, bold, code) = documents
+        .par_iter()
+        .map(|document| {
+            let mut chars = Chars::default();
+            text_chars(&document.xhtml, &mut chars);
+            let has = |tag: &str| {
+                document.xhtml.contains(&format!("<{tag}>"))
+                    || document.xhtml.contains(&format!("<{tag} "))
+            };
+            let bold = ["strong", "b", "th"].iter().any(|tag| has(tag));
+            let code = ["code", "pre", "kbd", "samp"].iter().any(|tag| has(tag));
+            (chars, bold, code)
+        })
+        .reduce(
+            || (Chars::default(), all_faces, false),
+            |(mut a, bold_a, code_a), (b, bold_b, code_b)| {
+                a.union(b);
+                (a, bold_a || bold_b, code_a || code_b)
+            },
+        );
     chars.extend(ALWAYS.chars());
-    let chars: Vec<char> = chars.into_iter().collect();
+    let chars: Vec<char> = chars.into_sorted();
 
     let mut faces: Vec<&Face> = set
         .family(&set.body)
@@ -144,7 +155,42 @@ pub fn embed(set: &FontSet, documents: &[Document], all_faces: bool) -> Embedded
 
 /// Adds the characters of an XHTML document's text (not its markup or
 /// attribute values) to `chars`, with the entities quire writes decoded.
-fn text_chars(xhtml: &str, chars: &mut BTreeSet<char>) {
+/// A set of characters: ASCII as bits (most of a book's text), the rest in
+/// a tree.
+#[derive(Default)]
+struct Chars {
+    ascii: u128,
+    other: BTreeSet<char>,
+}
+
+impl Chars {
+    fn extend(&mut self, chars: impl IntoIterator<Item = char>) {
+        for c in chars {
+            if c.is_ascii() {
+                self.ascii |= 1 << (c as u32);
+            } else {
+                self.other.insert(c);
+            }
+        }
+    }
+
+    fn union(&mut self, other: Chars) {
+        self.ascii |= other.ascii;
+        self.other.extend(other.other);
+    }
+
+    /// The characters in order, control characters left out.
+    fn into_sorted(self) -> Vec<char> {
+        (0u8..128)
+            .filter(|&b| self.ascii & (1 << b) != 0)
+            .map(char::from)
+            .chain(self.other)
+            .filter(|c| !c.is_control())
+            .collect()
+    }
+}
+
+fn text_chars(xhtml: &str, chars: &mut Chars) {
     let mut rest = xhtml;
     while !rest.is_empty() {
         match rest.find(['<', '&']) {
@@ -181,7 +227,6 @@ fn text_chars(xhtml: &str, chars: &mut BTreeSet<char>) {
             }
         }
     }
-    chars.retain(|c| !c.is_control());
 }
 
 #[cfg(test)]
@@ -190,12 +235,15 @@ mod tests {
 
     #[test]
     fn reads_text_not_markup() {
-        let mut chars = BTreeSet::new();
+        let mut chars = Chars::default();
         text_chars(
             "<p class=\"zq\">A&amp;B <em title=\"XY\">회</em>&#x2014;&#33;</p>\n",
             &mut chars,
         );
-        let text: String = chars.into_iter().collect();
-        assert_eq!(text, " !&AB—회");
+        let mut other = Chars::default();
+        text_chars("é\u{7f}B", &mut other);
+        chars.union(other);
+        let text: String = chars.into_sorted().into_iter().collect();
+        assert_eq!(text, " !&AB\u{e9}—회", "in order, no line feed or DEL");
     }
 }
