@@ -104,19 +104,26 @@ impl Kept {
                   # This folder is quire's build cache; it may be deleted at any time.\n",
             )?;
         }
-        let chapters = self.cache.layout.entries();
+        let keys = self.cache.layout.keys();
         let mut on_disk = self.on_disk.lock().unwrap_or_else(|e| e.into_inner());
-        chapters
+        // Only the chapters not on disk yet are encoded and written.
+        let new: Vec<u128> = keys
+            .iter()
+            .copied()
+            .filter(|key| !on_disk.contains(key))
+            .collect();
+        self.cache
+            .layout
+            .entries(&new)
             .par_iter()
-            .filter(|(key, _)| !on_disk.contains(key))
             .try_for_each(|(key, chapter)| {
                 write_atomic(
                     &layout.join(file_name(*key)),
                     &quire::cache::chapter_to_bytes(chapter),
                 )
             })?;
-        *on_disk = chapters.iter().map(|(key, _)| *key).collect();
-        let names: BTreeSet<String> = chapters.iter().map(|(key, _)| file_name(*key)).collect();
+        *on_disk = keys.iter().copied().collect();
+        let names: BTreeSet<String> = keys.iter().map(|key| file_name(*key)).collect();
         for entry in std::fs::read_dir(&layout)?.filter_map(Result::ok) {
             if !names.contains(entry.file_name().to_string_lossy().as_ref()) {
                 let _ = std::fs::remove_file(entry.path());

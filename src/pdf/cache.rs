@@ -22,7 +22,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 /// hashed into every key and written at the head of
 /// [`PageCache::to_bytes`]; change it whenever the writer would make other
 /// bytes for the same key.
-pub(super) const FORMAT: u32 = 2;
+pub(super) const FORMAT: u32 = 3;
 
 /// What [`PageCache::to_bytes`] starts with.
 const MAGIC: &[u8; 16] = b"quire-pdf-cache\0";
@@ -207,26 +207,26 @@ impl PageCache {
     }
 }
 
-/// A 128-bit hasher for cache keys and the document's ID: SipHash 1-3,
-/// whose output does not change between runs, machines or versions of the
-/// standard library (unlike `DefaultHasher`), so keys can be kept on disk.
-pub(super) struct Key(siphasher::sip128::SipHasher13);
+/// A 128-bit hasher for cache keys and the document's ID: XXH3-128, whose
+/// output does not change between runs, machines or versions of the
+/// standard library (unlike `DefaultHasher`), so keys can be kept on disk;
+/// and fast, as every page is hashed at every build.
+pub(super) struct Key(xxhash_rust::xxh3::Xxh3);
 
 impl Key {
     /// A hasher for keys of one `kind` (`b"page"`, `b"font"`, …), with
     /// [`FORMAT`] already in.
     pub(super) fn new(kind: &[u8]) -> Key {
-        use std::hash::Hasher;
-        let mut hasher = siphasher::sip128::SipHasher13::new();
-        hasher.write(kind);
-        hasher.write_u32(FORMAT);
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(&(kind.len() as u64).to_le_bytes());
+        hasher.update(kind);
+        hasher.update(&FORMAT.to_le_bytes());
         Key(hasher)
     }
 
     /// Adds bytes.
     pub(super) fn bytes(&mut self, bytes: &[u8]) -> &mut Key {
-        use std::hash::Hasher;
-        self.0.write(bytes);
+        self.0.update(bytes);
         self
     }
 
@@ -235,9 +235,8 @@ impl Key {
         self.bytes(&n.to_le_bytes())
     }
 
-    /// The key.
+    /// The key (XXH3-128).
     pub(super) fn value(&self) -> u128 {
-        use siphasher::sip128::Hasher128;
-        self.0.finish128().as_u128()
+        self.0.digest128()
     }
 }

@@ -127,15 +127,29 @@ pub fn export_cached(
 }
 
 /// `data` compressed with zlib at `level` (a `FlateDecode` stream).
+///
+/// The window is the smallest that reaches back over all of `data` (zlib
+/// keeps 262 bytes of lookahead out of it; at least 512 bytes, at most
+/// 32 KB): every match the full window would find is still found, and a
+/// page's few kilobytes do not pay for setting up 32 KB tables.
 fn deflate(data: &[u8], level: u32) -> Vec<u8> {
-    use std::io::Write;
-    let mut encoder = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(data.len() / 3 + 64),
-        flate2::Compression::new(level),
-    );
-    // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(data);
-    encoder.finish().unwrap_or_default()
+    let reach = data.len() + 262;
+    let bits = (usize::BITS - (reach - 1).leading_zeros()).clamp(9, 15) as u8;
+    let mut compress =
+        flate2::Compress::new_with_window_bits(flate2::Compression::new(level), true, bits);
+    let mut out = Vec::with_capacity(data.len() / 3 + 64);
+    loop {
+        let consumed = compress.total_in() as usize;
+        // Compressing to memory fails only on a bug; a cut stream would
+        // show at once in every reader.
+        let status = compress
+            .compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish)
+            .unwrap_or(flate2::Status::StreamEnd);
+        match status {
+            flate2::Status::StreamEnd => return out,
+            _ => out.reserve(out.capacity().max(64)),
+        }
+    }
 }
 
 /// The error for an image that cannot be embedded, naming its file.

@@ -314,27 +314,35 @@ impl LayoutCache {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The chapters the last build used (all, before any build), by key,
-    /// in key order, as bytes ([`chapter_bytes`]): what to keep.
-    pub fn entries(&self) -> Vec<(u128, Arc<[u8]>)> {
+    /// The keys of the chapters the last build used (all, before any
+    /// build), in order: what to keep.
+    pub fn keys(&self) -> Vec<u128> {
+        let inner = self.lock();
+        let mut keys: Vec<u128> = inner
+            .chapters
+            .keys()
+            .filter(|key| inner.used.is_empty() || inner.used.contains(key))
+            .copied()
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    /// The chapters kept under `keys` (those it has), in the same order,
+    /// as bytes ([`chapter_bytes`]), encoded in parallel.
+    pub fn entries(&self, keys: &[u128]) -> Vec<(u128, Arc<[u8]>)> {
         let kept: Vec<(u128, Kept)> = {
             let inner = self.lock();
-            inner
-                .chapters
-                .iter()
-                .filter(|(key, _)| inner.used.is_empty() || inner.used.contains(key))
-                .map(|(key, chapter)| (*key, chapter.clone()))
+            keys.iter()
+                .filter_map(|key| Some((*key, inner.chapters.get(key)?.clone())))
                 .collect()
         };
-        let mut entries: Vec<(u128, Arc<[u8]>)> = kept
-            .into_par_iter()
+        kept.into_par_iter()
             .map(|(key, kept)| match kept {
                 Kept::Bytes(bytes) => (key, bytes),
                 Kept::Set(set) => (key, Arc::from(chapter_bytes(&set))),
             })
-            .collect();
-        entries.sort_by_key(|(key, _)| *key);
-        entries
+            .collect()
     }
 
     /// Adds chapters kept before, as [`entries`](Self::entries) gave them.
