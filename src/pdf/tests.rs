@@ -774,7 +774,13 @@ fn images_are_written_once_with_a_soft_mask_for_alpha() {
         }],
         ..Document::default()
     };
-    let bytes = export(&document, &FontSet::embedded(), &[file.clone()], &meta()).unwrap();
+    let bytes = export(
+        &document,
+        &FontSet::embedded(),
+        std::slice::from_ref(&file),
+        &meta(),
+    )
+    .unwrap();
     let pdf = Pdf::read(&bytes);
     let first = Obj::Ref(pdf.pages()[0]);
     let resources = pdf.at(&first, "Resources");
