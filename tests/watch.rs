@@ -65,13 +65,11 @@ fn a_cached_rebuild_sets_only_what_changed_and_makes_the_same_bytes() {
     assert_eq!(first, render(dir, None));
 
     // An edit to the last chapter: only it is set again.
-    let path = dir.join("chapters/03.md");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(
-        &path,
-        text.replace("Paragraph 3 of", "The third paragraph of"),
-    )
-    .unwrap();
+    replace_in(
+        &dir.join("chapters/03.md"),
+        "Paragraph 3 of",
+        "The third paragraph of",
+    );
     let second = render(dir, Some(&cache));
     assert_eq!((cache.layout.hits(), cache.layout.misses()), (3, 1));
     assert_ne!(second, first);
@@ -103,6 +101,14 @@ fn a_cached_rebuild_sets_only_what_changed_and_makes_the_same_bytes() {
     let fourth = render(dir, Some(&cache));
     assert_eq!((cache.layout.hits(), cache.layout.misses()), (0, 4));
     assert_eq!(fourth, render(dir, None));
+}
+
+/// Rewrites the file at `path` with `from` (which it must hold) replaced
+/// by `to`.
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} holds no `{from}`", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
 }
 
 /// The names of the files in `dir`, sorted.
@@ -162,13 +168,11 @@ fn quire_build_keeps_a_cache_on_disk_that_the_next_build_uses() {
 
     // One chapter edited: the next build finds the other three, and keeps
     // the new one in place of the old.
-    let path = dir.join("chapters/02.md");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(
-        &path,
-        text.replace("Paragraph 5 of", "A rewritten paragraph of"),
-    )
-    .unwrap();
+    replace_in(
+        &dir.join("chapters/02.md"),
+        "Paragraph 5 of",
+        "A rewritten paragraph of",
+    );
     build(&[]);
     let second = names(&cache.join("layout"));
     assert_eq!(second.len(), 4, "{second:?}");
@@ -289,13 +293,8 @@ fn watch_rebuilds_on_a_change_says_what_changed_and_stops_on_ctrl_c() {
     // changes of the book.
     std::thread::sleep(Duration::from_millis(300));
     let path = dir.join("chapters/02.md");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(dir.join("chapters/02.md~"), &text).unwrap();
-    std::fs::write(
-        &path,
-        text.replace("Paragraph 5 of", "A rewritten paragraph of"),
-    )
-    .unwrap();
+    std::fs::write(dir.join("chapters/02.md~"), std::fs::read(&path).unwrap()).unwrap();
+    replace_in(&path, "Paragraph 5 of", "A rewritten paragraph of");
     let seen = wait_for(&lines, "built in");
     let changed: Vec<&String> = seen.iter().filter(|l| l.contains("changed:")).collect();
     assert_eq!(changed.len(), 1, "{seen:?}");
