@@ -32,6 +32,8 @@ mod rawhtml;
 mod templates;
 mod xhtml;
 
+use rayon::prelude::*;
+
 use crate::date::Civil;
 use crate::diag::Diagnostic;
 use crate::fonts::FontSet;
@@ -251,36 +253,46 @@ pub fn export_cached(
         xhtml: page("Copyright", lang, Some("frontmatter"), None, w.finish())?,
     });
 
-    // Chapters.
+    // Chapters, written in parallel and kept in book order.
+    let written = book
+        .chapters
+        .par_iter()
+        .enumerate()
+        .map(|(index, chapter)| {
+            let mut writer =
+                xhtml::ChapterWriter::new(book, index, options.numbering, &image_hrefs);
+            let mut w = XmlWriter::new();
+            writer.write(&mut w);
+            let name = links::document_name(book, index);
+            let document = Document {
+                id: format!("ch-{}", index + 1),
+                href: format!("text/{name}.xhtml"),
+                properties: None,
+                in_spine: true,
+                linear: true,
+                chapter: Some(index),
+                xhtml: page(
+                    &chapter.title,
+                    lang,
+                    Some(if chapter.back_matter {
+                        "backmatter"
+                    } else {
+                        "bodymatter"
+                    }),
+                    None,
+                    w.finish(),
+                )?,
+            };
+            progress.step(crate::progress::Stage::Epub);
+            Ok((document, writer.warnings, writer.images))
+        })
+        .collect::<Result<Vec<_>, Diagnostic>>()?;
     let mut images = xhtml::ImageCount::default();
-    for (index, chapter) in book.chapters.iter().enumerate() {
-        let mut writer = xhtml::ChapterWriter::new(book, index, options.numbering, &image_hrefs);
-        let mut w = XmlWriter::new();
-        writer.write(&mut w);
-        warnings.append(&mut writer.warnings);
-        images.shown += writer.images.shown;
-        images.without_alt += writer.images.without_alt;
-        let name = links::document_name(book, index);
-        documents.push(Document {
-            id: format!("ch-{}", index + 1),
-            href: format!("text/{name}.xhtml"),
-            properties: None,
-            in_spine: true,
-            linear: true,
-            chapter: Some(index),
-            xhtml: page(
-                &chapter.title,
-                lang,
-                Some(if chapter.back_matter {
-                    "backmatter"
-                } else {
-                    "bodymatter"
-                }),
-                None,
-                w.finish(),
-            )?,
-        });
-        progress.step(crate::progress::Stage::Epub);
+    for (document, mut found, shown) in written {
+        warnings.append(&mut found);
+        images.shown += shown.shown;
+        images.without_alt += shown.without_alt;
+        documents.push(document);
     }
 
     // Navigation.

@@ -4,7 +4,7 @@ use super::Inline;
 use crate::source::Span;
 
 /// A block with the span it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Block {
     /// What it is.
     pub kind: BlockKind,
@@ -13,7 +13,7 @@ pub struct Block {
 }
 
 /// The kinds of block content.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum BlockKind {
     /// A paragraph of running text.
     Paragraph(Vec<Inline>),
@@ -36,7 +36,7 @@ pub enum BlockKind {
 }
 
 /// A heading with its anchor.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Heading {
     /// 1 for `#`, up to 6.
     pub level: u8,
@@ -47,7 +47,7 @@ pub struct Heading {
 }
 
 /// A list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct List {
     /// The first number of an ordered list; `None` for a bulleted list.
     pub start: Option<u64>,
@@ -58,7 +58,7 @@ pub struct List {
 }
 
 /// One list item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct ListItem {
     /// `Some(done)` for a task-list item (`[ ]` / `[x]`).
     pub task: Option<bool>,
@@ -67,7 +67,7 @@ pub struct ListItem {
 }
 
 /// A code block.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct CodeBlock {
     /// The info string's first word (`rust` in ```` ```rust ````).
     pub lang: Option<String>,
@@ -76,7 +76,7 @@ pub struct CodeBlock {
 }
 
 /// Column alignment of a table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Align {
     /// Not specified.
     None,
@@ -89,7 +89,7 @@ pub enum Align {
 }
 
 /// A table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Table {
     /// Alignment per column.
     pub align: Vec<Align>,
@@ -100,7 +100,7 @@ pub struct Table {
 }
 
 /// An image, standing alone as a figure or inside running text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Image {
     /// Path or URL, as written.
     pub src: String,

@@ -4,7 +4,7 @@ use super::Image;
 use crate::source::Span;
 
 /// An inline node with the span it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Inline {
     /// What it is.
     pub kind: InlineKind,
@@ -13,7 +13,7 @@ pub struct Inline {
 }
 
 /// The kinds of inline content.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum InlineKind {
     /// Plain text (smart punctuation already applied).
     Text(String),

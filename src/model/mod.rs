@@ -63,7 +63,7 @@ pub struct Metadata {
 }
 
 /// One chapter: a Markdown file, parsed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Chapter {
     /// The file it came from.
     pub path: BookPath,
@@ -95,7 +95,7 @@ pub struct Chapter {
 }
 
 /// A footnote definition that is referenced at least once.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Footnote {
     /// The label as written (`7` for `[^7]`).
     pub label: String,
@@ -106,7 +106,7 @@ pub struct Footnote {
 }
 
 /// Where a chapter's text came from (the chapter's `source` front matter).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SourceRecord {
     /// Title of the original (post, article).
     pub title: Option<String>,

@@ -116,7 +116,7 @@ pub(super) fn tables(document: &Document, fonts: &FontSet) -> Vec<FaceTable> {
         .collect();
     let mut usage: Vec<Option<Usage>> = (0..fonts.faces.len()).map(|_| None).collect();
     for page in &document.pages {
-        for positioned in &page.items {
+        for positioned in page.all_items() {
             let Item::Text(run) = &positioned.item else {
                 continue;
             };

@@ -202,7 +202,7 @@ fn write(
     // The images drawn, each written once.
     let mut used_images = vec![false; images.len()];
     for page in &document.pages {
-        for positioned in &page.items {
+        for positioned in page.all_items() {
             if let Item::Image { image, .. } = positioned.item
                 && let Some(file) = images.get(image)
                 && image::drawable(file)
@@ -212,6 +212,7 @@ fn write(
         }
     }
     let drawable = |index: usize| used_images.get(index).copied().unwrap_or(false);
+    let glyphs = page::glyphs_print(&by_face, &used_images);
 
     // Fonts, images and pages, made at the same time.
     let ((prepared, encoded), streams) = rayon::join(
@@ -242,9 +243,7 @@ fn write(
                         Ok(deflate(&page::content(page, &by_face, &drawable), LEVEL))
                     };
                     let stream = match cache {
-                        Some(cache) => {
-                            cache.get_or_make(page::key(page, &by_face, &drawable), make)
-                        }
+                        Some(cache) => cache.get_or_make(page::key(page, glyphs), make),
                         None => make().map(Arc::from),
                     };
                     progress.step(crate::progress::Stage::Pdf);

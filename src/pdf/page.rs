@@ -41,60 +41,36 @@ const ADJUST_SCALE: f64 = 10.0;
 pub(super) type Tables<'a> = [Option<&'a FaceTable>];
 
 /// The key of a page's content stream in the cache: a hash of everything
-/// that goes into its bytes, which is the page's items and, for each glyph,
-/// its CID, width and ToUnicode text (which change when the document's
-/// glyph set does).
-pub(super) fn key(page: &Page, tables: &Tables, drawable: &dyn Fn(usize) -> bool) -> u128 {
+/// that goes into its bytes. That is the page's items, through its sheet's
+/// fingerprint (made once for the sheet, however many builds share it) and
+/// its own items, and `glyphs`: the document's [`glyphs_print`], which
+/// stands for the CID, width and ToUnicode text of every glyph and for the
+/// images drawn (an item names a glyph by its id, an image by its index).
+pub(super) fn key(page: &Page, glyphs: u128) -> u128 {
     let mut key = Key::new(b"page");
+    key.bytes(&glyphs.to_le_bytes());
     key.bytes(&page.height.to_bits().to_le_bytes());
-    let mut scratch: Vec<u8> = Vec::with_capacity(4096);
-    for positioned in &page.items {
-        scratch.clear();
-        scratch.extend(positioned.x.to_bits().to_le_bytes());
-        scratch.extend(positioned.y.to_bits().to_le_bytes());
-        match &positioned.item {
-            Item::Text(run) => {
-                scratch.push(0);
-                scratch.extend((run.face as u64).to_le_bytes());
-                scratch.extend(run.size.to_bits().to_le_bytes());
-                scratch.extend(run.expansion.to_bits().to_le_bytes());
-                scratch.extend((run.text.len() as u64).to_le_bytes());
-                scratch.extend(run.text.as_bytes());
-                scratch.extend((run.glyphs.len() as u64).to_le_bytes());
-                let table = tables.get(run.face).copied().flatten();
-                // A glyph counts through its fingerprint (CID, width and
-                // text: all the stream takes from it), not its id.
-                for glyph in &run.glyphs {
-                    let print = table.map_or(0, |t| t.prints[usize::from(t.cid(glyph.id))]);
-                    let mut record = [0u8; 28];
-                    record[0..8].copy_from_slice(&print.to_le_bytes());
-                    record[8..12].copy_from_slice(&glyph.advance.to_bits().to_le_bytes());
-                    record[12..16].copy_from_slice(&glyph.x_offset.to_bits().to_le_bytes());
-                    record[16..20].copy_from_slice(&glyph.y_offset.to_bits().to_le_bytes());
-                    record[20..24].copy_from_slice(&(glyph.text.start as u32).to_le_bytes());
-                    record[24..28].copy_from_slice(&(glyph.text.end as u32).to_le_bytes());
-                    scratch.extend_from_slice(&record);
-                }
-            }
-            Item::Rule { width, height } => {
-                scratch.push(1);
-                scratch.extend(width.to_bits().to_le_bytes());
-                scratch.extend(height.to_bits().to_le_bytes());
-            }
-            Item::Image {
-                image,
-                width,
-                height,
-                ..
-            } => {
-                scratch.push(2);
-                scratch.extend((*image as u64).to_le_bytes());
-                scratch.push(u8::from(drawable(*image)));
-                scratch.extend(width.to_bits().to_le_bytes());
-                scratch.extend(height.to_bits().to_le_bytes());
-            }
+    key.bytes(&page.sheet.fingerprint().to_le_bytes());
+    key.bytes(&crate::typeset::frame::fingerprint(&page.items).to_le_bytes());
+    key.value()
+}
+
+/// A hash of what a page's stream takes from the document beyond its own
+/// items: each used face's CIDs (by glyph id), widths and ToUnicode texts,
+/// and which images are drawn.
+pub(super) fn glyphs_print(tables: &Tables, drawable: &[bool]) -> u128 {
+    let mut key = Key::new(b"glyphs");
+    for table in tables.iter().flatten() {
+        key.u64(table.face as u64);
+        key.u64(table.gids.len() as u64);
+        for (&gid, &print) in table.gids.iter().zip(&table.prints) {
+            key.bytes(&gid.to_le_bytes());
+            key.u64(print);
         }
-        key.bytes(&scratch);
+    }
+    key.u64(drawable.len() as u64);
+    for &drawn in drawable {
+        key.bytes(&[u8::from(drawn)]);
     }
     key.value()
 }
@@ -110,7 +86,7 @@ pub(super) fn content(page: &Page, tables: &Tables, drawable: &dyn Fn(usize) -> 
         scaling: 1.0,
         rise: 0.0,
     };
-    for positioned in &page.items {
+    for positioned in page.all_items() {
         match &positioned.item {
             Item::Text(run) => {
                 if let Some(Some(table)) = tables.get(run.face)

@@ -7,6 +7,7 @@
 
 use std::fmt::Write;
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use super::shape::FaceId;
 
@@ -32,7 +33,11 @@ pub struct Page {
     pub width: f32,
     /// Height in points.
     pub height: f32,
-    /// What is on it, in drawing order.
+    /// What a chapter's layout put on it, drawn first: shared, not copied,
+    /// by every build that takes the chapter from a cache.
+    pub sheet: Arc<Sheet>,
+    /// What is drawn over the sheet, in drawing order (the book's assembly
+    /// adds the running head and the folio here).
     pub items: Vec<Positioned>,
     /// Areas that go somewhere when clicked.
     pub links: Vec<Link>,
@@ -44,10 +49,135 @@ impl Page {
         Page {
             width,
             height,
+            sheet: Arc::default(),
             items: Vec::new(),
             links: Vec::new(),
         }
     }
+
+    /// Everything on the page, in drawing order: the sheet's items, then
+    /// the page's own.
+    pub fn all_items(&self) -> impl Iterator<Item = &Positioned> + Clone {
+        self.sheet.items.iter().chain(&self.items)
+    }
+
+    /// Makes the items so far the page's sheet (after any it had).
+    pub fn seal(&mut self) {
+        let mut items = self.sheet.items.clone();
+        items.append(&mut self.items);
+        self.sheet = Arc::new(Sheet::new(items));
+    }
+}
+
+/// Items set once and never changed, with their fingerprint, made the
+/// first time it is asked for and kept.
+#[derive(Debug, Default)]
+pub struct Sheet {
+    /// The items, in drawing order.
+    pub items: Vec<Positioned>,
+    print: OnceLock<u128>,
+}
+
+impl Sheet {
+    /// A sheet of `items`.
+    pub fn new(items: Vec<Positioned>) -> Sheet {
+        Sheet {
+            items,
+            print: OnceLock::new(),
+        }
+    }
+
+    /// A hash (XXH3-128) of every field of every item: two sheets with the
+    /// same fingerprint hold the same items, bit for bit.
+    pub fn fingerprint(&self) -> u128 {
+        *self.print.get_or_init(|| fingerprint(&self.items))
+    }
+}
+
+impl PartialEq for Sheet {
+    fn eq(&self, other: &Sheet) -> bool {
+        self.items == other.items
+    }
+}
+
+impl Clone for Sheet {
+    fn clone(&self) -> Sheet {
+        Sheet {
+            items: self.items.clone(),
+            print: self.print.clone(),
+        }
+    }
+}
+
+/// A sheet as it is kept: its items and its fingerprint (made now if it
+/// was not yet, so that a build reading the sheet back need not hash it).
+impl serde::Serialize for Sheet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&(&self.items, self.fingerprint()), serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Sheet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Sheet, D::Error> {
+        let (items, print): (Vec<Positioned>, u128) = serde::Deserialize::deserialize(deserializer)?;
+        Ok(Sheet {
+            items,
+            print: OnceLock::from(print),
+        })
+    }
+}
+
+/// The XXH3-128 hash of `items`, field by field (see
+/// [`Sheet::fingerprint`]).
+pub fn fingerprint(items: &[Positioned]) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut scratch: Vec<u8> = Vec::with_capacity(4096);
+    for positioned in items {
+        scratch.clear();
+        scratch.extend(positioned.x.to_bits().to_le_bytes());
+        scratch.extend(positioned.y.to_bits().to_le_bytes());
+        match &positioned.item {
+            Item::Text(run) => {
+                scratch.push(0);
+                scratch.extend((run.face as u64).to_le_bytes());
+                scratch.extend(run.size.to_bits().to_le_bytes());
+                scratch.extend(run.expansion.to_bits().to_le_bytes());
+                scratch.extend((run.text.len() as u64).to_le_bytes());
+                scratch.extend(run.text.as_bytes());
+                scratch.extend((run.glyphs.len() as u64).to_le_bytes());
+                for glyph in &run.glyphs {
+                    let mut record = [0u8; 32];
+                    record[0..4].copy_from_slice(&glyph.id.to_le_bytes());
+                    record[4..8].copy_from_slice(&glyph.advance.to_bits().to_le_bytes());
+                    record[8..12].copy_from_slice(&glyph.x_offset.to_bits().to_le_bytes());
+                    record[12..16].copy_from_slice(&glyph.y_offset.to_bits().to_le_bytes());
+                    record[16..24].copy_from_slice(&(glyph.text.start as u64).to_le_bytes());
+                    record[24..32].copy_from_slice(&(glyph.text.end as u64).to_le_bytes());
+                    scratch.extend_from_slice(&record);
+                }
+            }
+            Item::Rule { width, height } => {
+                scratch.push(1);
+                scratch.extend(width.to_bits().to_le_bytes());
+                scratch.extend(height.to_bits().to_le_bytes());
+            }
+            Item::Image {
+                image,
+                width,
+                height,
+                alt,
+            } => {
+                scratch.push(2);
+                scratch.extend((*image as u64).to_le_bytes());
+                scratch.extend(width.to_bits().to_le_bytes());
+                scratch.extend(height.to_bits().to_le_bytes());
+                scratch.extend((alt.len() as u64).to_le_bytes());
+                scratch.extend(alt.as_bytes());
+            }
+        }
+        hasher.update(&scratch);
+    }
+    hasher.digest128()
 }
 
 /// A clickable area of a page.
@@ -256,7 +386,7 @@ pub fn dump(pages: &[Page]) -> String {
             fixed(page.width, 2),
             fixed(page.height, 2)
         );
-        for positioned in &page.items {
+        for positioned in page.all_items() {
             let (x, y) = (fixed(positioned.x, 2), fixed(positioned.y, 2));
             let _ = match &positioned.item {
                 Item::Text(run) => writeln!(

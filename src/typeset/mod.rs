@@ -237,9 +237,10 @@ fn report_spent(progress: &dyn crate::progress::Progress) {
 /// A chapter's pages depend on its own model (text and spans), its index,
 /// the number of its first note, the book's language and images, the page
 /// style and the fonts (see [`chapter_pages`]). All of them make the
-/// chapter's key: the XXH3-128 hash of the quire version, the *context*
-/// (the last four, as text and a hash of the font bytes) and the chapter's
-/// debug form, index and first note. Any change, down to a span, misses.
+/// chapter's key: the XXH3-128 hash of the quire version and
+/// [`LAYOUT_FORMAT`], the *context* (the last four, as text and a hash of
+/// the font bytes) and the chapter's model (every field, through `Hash`),
+/// index and first note. Any change, down to a span, misses.
 /// What a build does not use is dropped when the next one begins.
 ///
 /// A cache made [`compact`](Self::compact) keeps each chapter as bytes
@@ -252,6 +253,11 @@ pub struct LayoutCache {
     inner: Mutex<CacheInner>,
     compact: bool,
 }
+
+/// The version of what a [`LayoutCache`] keeps and how its keys are made,
+/// in every key: a change to either (within one quire version, as in
+/// development) must miss, not read chapters set another way.
+pub const LAYOUT_FORMAT: u32 = 2;
 
 /// A chapter set: its pages and its warnings.
 pub type SetChapter = (pages::ChapterPages, Vec<Diagnostic>);
@@ -366,7 +372,7 @@ impl LayoutCache {
         }
         let images: Vec<_> = book.images.iter().map(|image| image.pixels).collect();
         let context = format!(
-            "quire {}|{:?}|{:?}|{:?}|{:?}|{:?}|{:x}",
+            "quire {} {LAYOUT_FORMAT}|{:?}|{:?}|{:?}|{:?}|{:?}|{:x}",
             env!("CARGO_PKG_VERSION"),
             config.pdf,
             config.hyphenation,
@@ -395,20 +401,9 @@ impl LayoutCache {
             book.footnote_number(index, 0, crate::model::FootnoteNumbering::Book)
         };
         let context = self.lock().context;
-        // Hashed as it is written out: no copy of the chapter's text.
-        struct Hashing(xxhash_rust::xxh3::Xxh3);
-        impl std::fmt::Write for Hashing {
-            fn write_str(&mut self, text: &str) -> std::fmt::Result {
-                self.0.update(text.as_bytes());
-                Ok(())
-            }
-        }
-        let mut hashing = Hashing(xxhash_rust::xxh3::Xxh3::new());
-        let _ = std::fmt::Write::write_fmt(
-            &mut hashing,
-            format_args!("{context:x}|{index}|{first_note}|{chapter:?}"),
-        );
-        hashing.0.digest128()
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        std::hash::Hash::hash(&(context, index, first_note, chapter), &mut hasher);
+        hasher.digest128()
     }
 
     /// The chapter kept under `key`. Bytes that do not decode are a miss.

@@ -744,6 +744,7 @@ impl<'a> Layout<'a> {
                 }
                 out.diagnostics.push(warning);
             }
+            page.seal();
             out.pages.push(page);
             out.info.push(info);
         }
