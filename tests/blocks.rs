@@ -74,7 +74,7 @@ impl Typeset {
             .iter()
             .enumerate()
             .flat_map(|(n, page)| {
-                page.items.iter().filter_map(move |p| match &p.item {
+                page.all_items().filter_map(move |p| match &p.item {
                     Item::Text(run) if p.y < foot + self.style.size && p.y > head => {
                         Some((n, p.x, p.y, run))
                     }
@@ -100,7 +100,7 @@ impl Typeset {
             .iter()
             .enumerate()
             .flat_map(|(n, page)| {
-                page.items.iter().filter_map(move |p| match p.item {
+                page.all_items().filter_map(move |p| match p.item {
                     Item::Rule { width, height } => Some((n, p.x, p.y, width, height)),
                     _ => None,
                 })

@@ -188,7 +188,7 @@ fn check(set: &Typeset, book: &quire::model::Book, style: &Style, what: &str) ->
             }
             PageKind::Blank => {
                 assert!(
-                    pages[index].items.is_empty(),
+                    pages[index].all_items().next().is_none(),
                     "{what}: blank page {} is blank",
                     index + 1
                 );
@@ -316,8 +316,7 @@ fn check(set: &Typeset, book: &quire::model::Book, style: &Style, what: &str) ->
             if page.info.notes.is_empty() && page.info.continued.is_none() {
                 let foot = style.top + style.block_height;
                 let lowest = pages[index]
-                    .items
-                    .iter()
+                    .all_items()
                     .filter(|item| item.y < foot + 1.0)
                     .map(|item| item.y)
                     .fold(0.0f32, f32::max);
@@ -499,8 +498,7 @@ fn folios_at_the_head_and_section_heads() {
         // The folio's run: above the block, or below it on the opening.
         let folio = page.folio.as_deref().expect("a folio");
         let runs: Vec<(f32, f32, f32)> = set.document.pages[index]
-            .items
-            .iter()
+            .all_items()
             .filter_map(|item| match &item.item {
                 quire::typeset::frame::Item::Text(run) if run.text == folio => {
                     Some((item.x, item.y, run.width()))
@@ -616,8 +614,7 @@ fn a_long_running_head_is_cut_with_an_ellipsis() {
         .find(|&n| n % 2 == 1 && report.pages[n].head.is_some())
         .expect("a verso with a head");
     let head: Vec<_> = set.document.pages[verso]
-        .items
-        .iter()
+        .all_items()
         .filter(|item| item.y < style.top)
         .filter_map(|item| match &item.item {
             quire::typeset::frame::Item::Text(run) => Some((item.x, run)),

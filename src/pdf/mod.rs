@@ -212,7 +212,6 @@ fn write(
         }
     }
     let drawable = |index: usize| used_images.get(index).copied().unwrap_or(false);
-    let glyphs = page::glyphs_print(&by_face, &used_images);
 
     // Fonts, images and pages, made at the same time.
     let ((prepared, encoded), streams) = rayon::join(
@@ -243,7 +242,9 @@ fn write(
                         Ok(deflate(&page::content(page, &by_face, &drawable), LEVEL))
                     };
                     let stream = match cache {
-                        Some(cache) => cache.get_or_make(page::key(page, glyphs), make),
+                        Some(cache) => {
+                            cache.get_or_make(page::key(page, &by_face, &drawable), make)
+                        }
                         None => make().map(Arc::from),
                     };
                     progress.step(crate::progress::Stage::Pdf);

@@ -22,7 +22,7 @@
 //! wrapped in `/Span <</ActualText (…)>> BDC … EMC`, so a reader copies the
 //! text the frame says.
 
-use crate::typeset::frame::{Item, Page, TextRun};
+use crate::typeset::frame::{Item, Page, Summary, TextRun};
 
 use super::cache::Key;
 use super::font::{FaceTable, clusters, gid};
@@ -41,36 +41,28 @@ const ADJUST_SCALE: f64 = 10.0;
 pub(super) type Tables<'a> = [Option<&'a FaceTable>];
 
 /// The key of a page's content stream in the cache: a hash of everything
-/// that goes into its bytes. That is the page's items, through its sheet's
-/// fingerprint (made once for the sheet, however many builds share it) and
-/// its own items, and `glyphs`: the document's [`glyphs_print`], which
-/// stands for the CID, width and ToUnicode text of every glyph and for the
-/// images drawn (an item names a glyph by its id, an image by its index).
-pub(super) fn key(page: &Page, glyphs: u128) -> u128 {
+/// that goes into its bytes. That is the page's items (its sheet's
+/// fingerprint, made once however many builds share the sheet, and its
+/// own items'), and what the stream takes from the document for the glyphs
+/// and images they draw: each glyph's fingerprint in `tables` (its CID,
+/// width and ToUnicode text, which change when the document's glyph set
+/// does) and whether each image is drawn.
+pub(super) fn key(page: &Page, tables: &Tables, drawable: &dyn Fn(usize) -> bool) -> u128 {
+    let own = Summary::of(&page.items);
+    let sheet = page.sheet.summary();
     let mut key = Key::new(b"page");
-    key.bytes(&glyphs.to_le_bytes());
     key.bytes(&page.height.to_bits().to_le_bytes());
-    key.bytes(&page.sheet.fingerprint().to_le_bytes());
-    key.bytes(&crate::typeset::frame::fingerprint(&page.items).to_le_bytes());
-    key.value()
-}
-
-/// A hash of what a page's stream takes from the document beyond its own
-/// items: each used face's CIDs (by glyph id), widths and ToUnicode texts,
-/// and which images are drawn.
-pub(super) fn glyphs_print(tables: &Tables, drawable: &[bool]) -> u128 {
-    let mut key = Key::new(b"glyphs");
-    for table in tables.iter().flatten() {
-        key.u64(table.face as u64);
-        key.u64(table.gids.len() as u64);
-        for (&gid, &print) in table.gids.iter().zip(&table.prints) {
-            key.bytes(&gid.to_le_bytes());
-            key.u64(print);
-        }
+    key.bytes(&sheet.fingerprint.to_le_bytes());
+    key.bytes(&own.fingerprint.to_le_bytes());
+    let mut prints: Vec<u8> = Vec::with_capacity(8 * (sheet.glyphs.len() + own.glyphs.len()));
+    for &(face, id) in sheet.glyphs.iter().chain(&own.glyphs) {
+        let table = tables.get(face).copied().flatten();
+        let print = table.map_or(0, |t| t.prints[usize::from(t.cid(id))]);
+        prints.extend(print.to_le_bytes());
     }
-    key.u64(drawable.len() as u64);
-    for &drawn in drawable {
-        key.bytes(&[u8::from(drawn)]);
+    key.u64(prints.len() as u64).bytes(&prints);
+    for &image in sheet.images.iter().chain(&own.images) {
+        key.u64(image as u64).bytes(&[u8::from(drawable(image))]);
     }
     key.value()
 }

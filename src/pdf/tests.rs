@@ -24,6 +24,7 @@ fn writes_a_page_with_text_the_same_every_time() {
     let page = Page {
         width: 432.0,
         height: 648.0,
+        sheet: Default::default(),
         items: vec![Positioned {
             x: 72.0,
             y: 72.0,
@@ -410,6 +411,7 @@ fn text_page(fonts: &FontSet, lines: &[&str]) -> Page {
     Page {
         width: 432.0,
         height: HEIGHT,
+        sheet: Default::default(),
         items,
         links: Vec::new(),
     }
@@ -476,6 +478,37 @@ fn a_cache_gives_the_same_bytes_cold_and_warm_and_redraws_only_what_changed() {
 }
 
 #[test]
+fn a_page_on_a_sheet_is_drawn_and_cached_as_the_same_page_with_its_own_items() {
+    let fonts = FontSet::embedded();
+    let silent = &crate::progress::Silent;
+    let own = text_document(&fonts, &[&["One line.", "Two lines."], &["Three."]]);
+    let mut sealed = own.clone();
+    for page in &mut sealed.pages {
+        page.seal();
+    }
+    assert!(sealed.pages.iter().all(|p| p.items.is_empty()));
+    let plain = export(&own, &fonts, &[], &meta()).unwrap();
+    assert_eq!(export(&sealed, &fonts, &[], &meta()).unwrap(), plain);
+    // Cold and warm, from memory and from disk: the same bytes.
+    let cache = PageCache::new();
+    let cold = export_cached(&sealed, &fonts, &[], &meta(), silent, Some(&cache)).unwrap();
+    assert_eq!(cold, plain);
+    let read = PageCache::from_bytes(&cache.to_bytes()).expect("a cache");
+    let warm = export_cached(&sealed, &fonts, &[], &meta(), silent, Some(&read)).unwrap();
+    assert_eq!(warm, plain);
+    assert_eq!((read.hits(), read.misses()), (3, 0), "two pages and the font");
+    let cache = read;
+    // A head added over a sealed page (in glyphs the document has): that
+    // page alone is drawn again.
+    let mut headed = sealed.clone();
+    let mut head = text_page(&fonts, &["Two"]);
+    headed.pages[1].items.append(&mut head.items);
+    let warm = export_cached(&headed, &fonts, &[], &meta(), silent, Some(&cache)).unwrap();
+    assert_eq!(warm, export(&headed, &fonts, &[], &meta()).unwrap());
+    assert_eq!((cache.hits(), cache.misses()), (2, 1), "page 2 alone");
+}
+
+#[test]
 fn a_new_glyph_redraws_the_pages_whose_cids_it_moves() {
     let fonts = FontSet::embedded();
     let cache = PageCache::new();
@@ -534,6 +567,7 @@ fn page_of(runs: Vec<TextRun>) -> Page {
     Page {
         width: 432.0,
         height: HEIGHT,
+        sheet: Default::default(),
         items: runs
             .into_iter()
             .map(|run| Positioned {
@@ -702,6 +736,7 @@ fn text_is_placed_bottom_up_with_the_frame_advances() {
     let page = Page {
         width: 432.0,
         height: HEIGHT,
+        sheet: Default::default(),
         items: vec![Positioned {
             x: 72.0,
             y: 100.0,
@@ -769,6 +804,7 @@ fn images_are_written_once_with_a_soft_mask_for_alpha() {
         pages: vec![Page {
             width: 432.0,
             height: HEIGHT,
+            sheet: Default::default(),
             items: vec![image(20.0), image(100.0)],
             links: Vec::new(),
         }],

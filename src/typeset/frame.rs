@@ -69,13 +69,50 @@ impl Page {
     }
 }
 
-/// Items set once and never changed, with their fingerprint, made the
-/// first time it is asked for and kept.
+/// Items set once and never changed, with what a reader of them asks for
+/// at every build (their fingerprint, the glyphs and images they draw),
+/// made the first time it is asked for and kept.
 #[derive(Debug, Default)]
 pub struct Sheet {
     /// The items, in drawing order.
     pub items: Vec<Positioned>,
-    print: OnceLock<u128>,
+    summary: OnceLock<Summary>,
+}
+
+/// What [`Sheet`] keeps about its items.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    /// A hash (XXH3-128) of every field of every item: two sheets with the
+    /// same fingerprint hold the same items, bit for bit.
+    pub fingerprint: u128,
+    /// The glyphs drawn, as (face, glyph id), each once, in order.
+    pub glyphs: Vec<(FaceId, u32)>,
+    /// The images drawn (their indices), each once, in order.
+    pub images: Vec<usize>,
+}
+
+impl Summary {
+    /// The summary of `items`.
+    pub fn of(items: &[Positioned]) -> Summary {
+        let mut glyphs: Vec<(FaceId, u32)> = Vec::new();
+        let mut images: Vec<usize> = Vec::new();
+        for positioned in items {
+            match &positioned.item {
+                Item::Text(run) => glyphs.extend(run.glyphs.iter().map(|g| (run.face, g.id))),
+                Item::Image { image, .. } => images.push(*image),
+                Item::Rule { .. } => {}
+            }
+        }
+        glyphs.sort_unstable();
+        glyphs.dedup();
+        images.sort_unstable();
+        images.dedup();
+        Summary {
+            fingerprint: fingerprint(items),
+            glyphs,
+            images,
+        }
+    }
 }
 
 impl Sheet {
@@ -83,14 +120,13 @@ impl Sheet {
     pub fn new(items: Vec<Positioned>) -> Sheet {
         Sheet {
             items,
-            print: OnceLock::new(),
+            summary: OnceLock::new(),
         }
     }
 
-    /// A hash (XXH3-128) of every field of every item: two sheets with the
-    /// same fingerprint hold the same items, bit for bit.
-    pub fn fingerprint(&self) -> u128 {
-        *self.print.get_or_init(|| fingerprint(&self.items))
+    /// The summary of the items, made once.
+    pub fn summary(&self) -> &Summary {
+        self.summary.get_or_init(|| Summary::of(&self.items))
     }
 }
 
@@ -104,31 +140,32 @@ impl Clone for Sheet {
     fn clone(&self) -> Sheet {
         Sheet {
             items: self.items.clone(),
-            print: self.print.clone(),
+            summary: self.summary.clone(),
         }
     }
 }
 
-/// A sheet as it is kept: its items and its fingerprint (made now if it
-/// was not yet, so that a build reading the sheet back need not hash it).
+/// A sheet as it is kept: its items and their summary (made now if it was
+/// not yet, so that a build reading the sheet back need not make it).
 impl serde::Serialize for Sheet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&(&self.items, self.fingerprint()), serializer)
+        serde::Serialize::serialize(&(&self.items, self.summary()), serializer)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Sheet {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Sheet, D::Error> {
-        let (items, print): (Vec<Positioned>, u128) = serde::Deserialize::deserialize(deserializer)?;
+        let (items, summary): (Vec<Positioned>, Summary) =
+            serde::Deserialize::deserialize(deserializer)?;
         Ok(Sheet {
             items,
-            print: OnceLock::from(print),
+            summary: OnceLock::from(summary),
         })
     }
 }
 
 /// The XXH3-128 hash of `items`, field by field (see
-/// [`Sheet::fingerprint`]).
+/// [`Summary::fingerprint`]).
 pub fn fingerprint(items: &[Positioned]) -> u128 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut scratch: Vec<u8> = Vec::with_capacity(4096);
@@ -463,6 +500,7 @@ mod tests {
             Page {
                 width: 360.0,
                 height: 540.0,
+                sheet: Default::default(),
                 items: vec![
                     Positioned {
                         x: 54.004,
@@ -483,6 +521,7 @@ mod tests {
             Page {
                 width: 360.0,
                 height: 540.0,
+                sheet: Default::default(),
                 items: vec![Positioned {
                     x: 10.0,
                     y: 20.0,
@@ -504,6 +543,77 @@ mod tests {
              page 2 360.00x540.00\n\
              2 10.00 20.00 image 1 100.00x50.50 \"A map\"\n"
         );
+    }
+
+    fn text_at(y: f32, text: &str) -> Positioned {
+        Positioned {
+            x: 72.0,
+            y,
+            item: Item::Text(run(text, &[5.0, 4.0, 3.0], 1.0)),
+        }
+    }
+
+    #[test]
+    fn a_sealed_page_keeps_its_items_in_order_under_the_ones_added_after() {
+        let mut page = Page::new(360.0, 540.0);
+        page.items.push(text_at(100.0, "abc"));
+        page.items.push(text_at(112.0, "def"));
+        page.seal();
+        assert!(page.items.is_empty());
+        assert_eq!(page.sheet.items.len(), 2);
+        page.items.push(text_at(520.0, "12"));
+        let texts: Vec<&str> = page
+            .all_items()
+            .map(|p| match &p.item {
+                Item::Text(run) => run.text.as_str(),
+                _ => "",
+            })
+            .collect();
+        assert_eq!(texts, ["abc", "def", "12"]);
+        // A clone shares the sheet, it does not copy it.
+        let copy = page.clone();
+        assert!(Arc::ptr_eq(&copy.sheet, &page.sheet));
+    }
+
+    #[test]
+    fn a_sheets_summary_tells_apart_any_change_and_survives_the_cache() {
+        let items = vec![
+            text_at(100.0, "abc"),
+            Positioned {
+                x: 10.0,
+                y: 20.0,
+                item: Item::Image {
+                    image: 4,
+                    width: 100.0,
+                    height: 50.0,
+                    alt: "A map".into(),
+                },
+            },
+            text_at(112.0, "bca"),
+        ];
+        let sheet = Sheet::new(items.clone());
+        let summary = sheet.summary().clone();
+        assert_eq!(summary, Summary::of(&items));
+        // Each glyph once, by face and id; each image once.
+        assert_eq!(summary.glyphs, [(3, 0), (3, 1), (3, 2)]);
+        assert_eq!(summary.images, [4]);
+        // One advance a hundredth of a point wider, one character of the
+        // alternative text: another fingerprint.
+        let mut wider = items.clone();
+        if let Item::Text(run) = &mut wider[2].item {
+            run.glyphs[1].advance += 0.01;
+        }
+        assert_ne!(Summary::of(&wider).fingerprint, summary.fingerprint);
+        let mut alt = items.clone();
+        if let Item::Image { alt, .. } = &mut alt[1].item {
+            alt.push('s');
+        }
+        assert_ne!(Summary::of(&alt).fingerprint, summary.fingerprint);
+        // Kept as bytes and read back: the same items and summary.
+        let bytes = postcard::to_stdvec(&sheet).unwrap();
+        let back: Sheet = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back, sheet);
+        assert_eq!(back.summary(), &summary);
     }
 
     #[test]
