@@ -363,7 +363,8 @@ pub struct TextRun {
     pub face: FaceId,
     /// Size in points.
     pub size: f32,
-    /// The glyphs, left to right.
+    /// The glyphs, left to right (kept packed: see [`packed`]).
+    #[serde(with = "packed")]
     pub glyphs: Vec<PlacedGlyph>,
     /// The text the glyphs' ranges index into: what copying the run gives.
     pub text: String,
@@ -394,6 +395,66 @@ pub struct PlacedGlyph {
     /// share a range, and a range may be empty (the second half of a
     /// hyphenated word, whose first half stands for the whole word).
     pub text: Range<usize>,
+}
+
+/// A run's glyphs as they are kept on disk: one byte string of fixed
+/// records (id, advance, x and y offsets, text start and end: six 4-byte
+/// little-endian fields), which reads back an order of magnitude faster
+/// than a field-by-field encoding (a cache hit reads every glyph of every
+/// page it takes).
+mod packed {
+    use super::PlacedGlyph;
+
+    /// The bytes of one glyph.
+    const RECORD: usize = 24;
+
+    pub fn serialize<S: serde::Serializer>(
+        glyphs: &[PlacedGlyph],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut bytes = Vec::with_capacity(glyphs.len() * RECORD);
+        for glyph in glyphs {
+            let start = u32::try_from(glyph.text.start);
+            let end = u32::try_from(glyph.text.end);
+            let (Ok(start), Ok(end)) = (start, end) else {
+                return Err(serde::ser::Error::custom("a glyph's text is past 4 GB"));
+            };
+            bytes.extend(glyph.id.to_le_bytes());
+            bytes.extend(glyph.advance.to_bits().to_le_bytes());
+            bytes.extend(glyph.x_offset.to_bits().to_le_bytes());
+            bytes.extend(glyph.y_offset.to_bits().to_le_bytes());
+            bytes.extend(start.to_le_bytes());
+            bytes.extend(end.to_le_bytes());
+        }
+        serializer.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<PlacedGlyph>, D::Error> {
+        let bytes: &[u8] = serde::Deserialize::deserialize(deserializer)?;
+        if bytes.len() % RECORD != 0 {
+            return Err(serde::de::Error::custom("cut glyph records"));
+        }
+        let field = |record: &[u8], n: usize| {
+            u32::from_le_bytes([
+                record[4 * n],
+                record[4 * n + 1],
+                record[4 * n + 2],
+                record[4 * n + 3],
+            ])
+        };
+        Ok(bytes
+            .chunks_exact(RECORD)
+            .map(|record| PlacedGlyph {
+                id: field(record, 0),
+                advance: f32::from_bits(field(record, 1)),
+                x_offset: f32::from_bits(field(record, 2)),
+                y_offset: f32::from_bits(field(record, 3)),
+                text: field(record, 4) as usize..field(record, 5) as usize,
+            })
+            .collect())
+    }
 }
 
 /// A text form of positioned pages, for golden files and for reading a
@@ -614,6 +675,47 @@ mod tests {
         let back: Sheet = postcard::from_bytes(&bytes).unwrap();
         assert_eq!(back, sheet);
         assert_eq!(back.summary(), &summary);
+    }
+
+    #[test]
+    fn glyphs_are_kept_as_fixed_records_and_cut_ones_are_refused() {
+        let mut glyphs = run("xyz", &[5.5, -0.25, 3.0], 1.0);
+        glyphs.glyphs[1].x_offset = 1.5;
+        glyphs.glyphs[2].y_offset = -2.0;
+        glyphs.glyphs[2].text = 1..3;
+        let bytes = postcard::to_stdvec(&glyphs).unwrap();
+        let back: TextRun = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back, glyphs);
+        // Three 24-byte records after their length, somewhere in the run.
+        let records: Vec<u8> = glyphs
+            .glyphs
+            .iter()
+            .flat_map(|g| {
+                [
+                    g.id,
+                    g.advance.to_bits(),
+                    g.x_offset.to_bits(),
+                    g.y_offset.to_bits(),
+                    g.text.start as u32,
+                    g.text.end as u32,
+                ]
+            })
+            .flat_map(u32::to_le_bytes)
+            .collect();
+        let at = bytes
+            .windows(records.len())
+            .position(|w| w == records)
+            .expect("the records, packed");
+        assert_eq!(bytes[at - 1], 72, "their length");
+        // A record one byte short does not read.
+        let mut cut = bytes.clone();
+        cut[at - 1] = 71;
+        cut.remove(at + 71);
+        assert!(postcard::from_bytes::<TextRun>(&cut).is_err());
+        // A range past what a record holds is not written.
+        let mut far = glyphs.clone();
+        far.glyphs[0].text = 0..(u32::MAX as usize + 1);
+        assert!(postcard::to_stdvec(&far).is_err());
     }
 
     #[test]
