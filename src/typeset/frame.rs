@@ -433,7 +433,7 @@ mod packed {
         deserializer: D,
     ) -> Result<Vec<PlacedGlyph>, D::Error> {
         let bytes: &[u8] = serde::Deserialize::deserialize(deserializer)?;
-        if bytes.len() % RECORD != 0 {
+        if !bytes.len().is_multiple_of(RECORD) {
             return Err(serde::de::Error::custom("cut glyph records"));
         }
         let field = |record: &[u8], n: usize| {
