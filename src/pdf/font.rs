@@ -30,7 +30,7 @@ use skrifa::instance::{LocationRef, Size};
 use super::cache::{Key, PageCache};
 use crate::diag::Diagnostic;
 use crate::fonts::{Face, FontSet};
-use crate::typeset::frame::{Document, Item, PlacedGlyph};
+use crate::typeset::frame::{self, Document, Drawn, PlacedGlyph};
 
 /// The CIDSystemInfo of every font: Adobe-Identity-0, as Identity-H wants.
 const SYSTEM_INFO: SystemInfo = SystemInfo {
@@ -100,8 +100,16 @@ pub(super) fn gid(glyph: &PlacedGlyph) -> u16 {
     u16::try_from(glyph.id).unwrap_or(0)
 }
 
+/// The glyph id a frame glyph id stands for in the font (as [`gid`]).
+#[inline]
+pub(super) fn gid_of(id: u32) -> u16 {
+    u16::try_from(id).unwrap_or(0)
+}
+
 /// The used faces of `document`, each with its table, in face order. One
-/// pass over every glyph, in page order.
+/// pass over the clusters each page draws, in page order: its sheet's, as
+/// the sheet's [summary](crate::typeset::frame::Sheet::summary) lists them
+/// (made once for a sheet), then its own items'.
 ///
 /// A glyph's ToUnicode text is, in this order of preference: the first
 /// character it stands for alone that the face maps to it (so a hyphen is
@@ -109,74 +117,81 @@ pub(super) fn gid(glyph: &PlacedGlyph) -> u16 {
 /// the first text it stands for alone (a ligature: its letters); the first
 /// text of a cluster it leads; none (`.notdef` never has one).
 pub(super) fn tables(document: &Document, fonts: &FontSet) -> Vec<FaceTable> {
+    use rayon::prelude::*;
     let fonts_read: Vec<Option<skrifa::FontRef>> = fonts
         .faces
         .iter()
         .map(|face| skrifa::FontRef::new(face.bytes()).ok())
         .collect();
+    // The clusters each sheet draws, found once per sheet (and in parallel
+    // the first time); a page's own items (head, folio) are few.
+    let own: Vec<Vec<Drawn>> = document
+        .pages
+        .par_iter()
+        .map(|page| {
+            page.sheet.summary();
+            frame::drawn(&page.items)
+        })
+        .collect();
     let mut usage: Vec<Option<Usage>> = (0..fonts.faces.len()).map(|_| None).collect();
-    for page in &document.pages {
-        for positioned in page.all_items() {
-            let Item::Text(run) = &positioned.item else {
-                continue;
-            };
-            let Some(slot) = usage.get_mut(run.face) else {
-                continue;
-            };
-            let usage = slot.get_or_insert_with(|| {
-                let font = fonts_read[run.face].as_ref();
-                Usage {
-                    charmap: font.map(|f| f.charmap()),
-                    slots: vec![
-                        Slot::default();
-                        font.map_or(0, |f| {
-                            f.metrics(Size::unscaled(), LocationRef::default())
-                                .glyph_count as usize
-                        })
-                    ],
-                }
-            });
-            for cluster in clusters(&run.glyphs) {
-                for glyph in cluster {
-                    let gid = usize::from(gid(glyph));
-                    if gid >= usage.slots.len() {
-                        usage.slots.resize(gid + 1, Slot::default());
-                    }
-                    usage.slots[gid].used = true;
-                }
-                let lead = &cluster[0];
-                let gid = gid(lead);
-                let slot = &mut usage.slots[usize::from(gid)];
-                // Most glyphs were settled at their first appearance.
-                let settled = if cluster.len() > 1 {
-                    slot.lead.is_some()
-                } else {
-                    slot.natural.is_some()
-                };
-                if settled {
-                    continue;
-                }
-                let Some(text) = run.text.get(lead.text.clone()).filter(|t| !t.is_empty()) else {
-                    continue;
-                };
-                if cluster.len() > 1 {
-                    slot.lead = Some(text.into());
-                    continue;
-                }
-                if slot.alone.is_none() {
-                    slot.alone = Some(text.into());
-                }
-                let mut chars = text.chars();
-                if let (Some(c), None) = (chars.next(), chars.next())
-                    && slot.tried != Some(c)
-                {
-                    let mapped = usage.charmap.as_ref().and_then(|m| m.map(c));
-                    if mapped.is_some_and(|g| g.to_u32() == u32::from(gid)) {
-                        slot.natural = Some(c);
-                    } else {
-                        slot.tried = Some(c);
-                    }
-                }
+    let drawn = document
+        .pages
+        .iter()
+        .zip(&own)
+        .flat_map(|(page, own)| page.sheet.summary().drawn.iter().chain(own));
+    for drawn in drawn {
+        let Some(slot) = usage.get_mut(drawn.face) else {
+            continue;
+        };
+        let usage = slot.get_or_insert_with(|| {
+            let font = fonts_read[drawn.face].as_ref();
+            Usage {
+                charmap: font.map(|f| f.charmap()),
+                slots: vec![
+                    Slot::default();
+                    font.map_or(0, |f| {
+                        f.metrics(Size::unscaled(), LocationRef::default())
+                            .glyph_count as usize
+                    })
+                ],
+            }
+        });
+        for &id in &drawn.ids {
+            let gid = usize::from(gid_of(id));
+            if gid >= usage.slots.len() {
+                usage.slots.resize(gid + 1, Slot::default());
+            }
+            usage.slots[gid].used = true;
+        }
+        let gid = gid_of(drawn.ids[0]);
+        let slot = &mut usage.slots[usize::from(gid)];
+        let several = drawn.ids.len() > 1;
+        // Most glyphs were settled at their first appearance.
+        let settled = if several {
+            slot.lead.is_some()
+        } else {
+            slot.natural.is_some()
+        };
+        if settled || drawn.text.is_empty() {
+            continue;
+        }
+        let text = &*drawn.text;
+        if several {
+            slot.lead = Some(text.into());
+            continue;
+        }
+        if slot.alone.is_none() {
+            slot.alone = Some(text.into());
+        }
+        let mut chars = text.chars();
+        if let (Some(c), None) = (chars.next(), chars.next())
+            && slot.tried != Some(c)
+        {
+            let mapped = usage.charmap.as_ref().and_then(|m| m.map(c));
+            if mapped.is_some_and(|g| g.to_u32() == u32::from(gid)) {
+                slot.natural = Some(c);
+            } else {
+                slot.tried = Some(c);
             }
         }
     }
@@ -187,10 +202,9 @@ pub(super) fn tables(document: &Document, fonts: &FontSet) -> Vec<FaceTable> {
         .collect()
 }
 
-/// The glyphs of a run in clusters: stretches of glyphs that stand for the
-/// same text range.
+/// The glyphs of a run in clusters (see [`frame::clusters`]).
 pub(super) fn clusters(glyphs: &[PlacedGlyph]) -> impl Iterator<Item = &[PlacedGlyph]> {
-    glyphs.chunk_by(|a, b| a.text == b.text)
+    frame::clusters(glyphs)
 }
 
 fn table(index: usize, face: &Face, slots: Vec<Slot>) -> FaceTable {

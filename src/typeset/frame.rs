@@ -89,28 +89,77 @@ pub struct Summary {
     pub glyphs: Vec<(FaceId, u32)>,
     /// The images drawn (their indices), each once, in order.
     pub images: Vec<usize>,
+    /// The clusters drawn ([`clusters`]), in the order first drawn; a
+    /// cluster of one glyph appears once for each text it stands for.
+    pub drawn: Vec<Drawn>,
+}
+
+/// A cluster drawn: the glyphs of one face that stand together for a
+/// stretch of a run's text, and that text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Drawn {
+    /// The face.
+    pub face: FaceId,
+    /// The glyph ids, in order (never none).
+    pub ids: Box<[u32]>,
+    /// The text they stand for (empty when the run's range is not text).
+    pub text: Box<str>,
+}
+
+/// The glyphs of a run in clusters: stretches of glyphs that stand for the
+/// same text range.
+pub fn clusters(glyphs: &[PlacedGlyph]) -> impl Iterator<Item = &[PlacedGlyph]> {
+    glyphs.chunk_by(|a, b| a.text == b.text)
+}
+
+/// The clusters `items` draw, in the order first drawn, a cluster of one
+/// glyph once for each text.
+pub fn drawn(items: &[Positioned]) -> Vec<Drawn> {
+    let mut seen: rustc_hash::FxHashSet<(FaceId, u32, &str)> = Default::default();
+    let mut drawn = Vec::new();
+    for positioned in items {
+        let Item::Text(run) = &positioned.item else {
+            continue;
+        };
+        for cluster in clusters(&run.glyphs) {
+            let text = run.text.get(cluster[0].text.clone()).unwrap_or("");
+            if cluster.len() == 1 && !seen.insert((run.face, cluster[0].id, text)) {
+                continue;
+            }
+            drawn.push(Drawn {
+                face: run.face,
+                ids: cluster.iter().map(|g| g.id).collect(),
+                text: text.into(),
+            });
+        }
+    }
+    drawn
 }
 
 impl Summary {
     /// The summary of `items`.
     pub fn of(items: &[Positioned]) -> Summary {
-        let mut glyphs: Vec<(FaceId, u32)> = Vec::new();
-        let mut images: Vec<usize> = Vec::new();
-        for positioned in items {
-            match &positioned.item {
-                Item::Text(run) => glyphs.extend(run.glyphs.iter().map(|g| (run.face, g.id))),
-                Item::Image { image, .. } => images.push(*image),
-                Item::Rule { .. } => {}
-            }
-        }
+        let drawn = drawn(items);
+        let mut glyphs: Vec<(FaceId, u32)> = drawn
+            .iter()
+            .flat_map(|d| d.ids.iter().map(move |&id| (d.face, id)))
+            .collect();
         glyphs.sort_unstable();
         glyphs.dedup();
+        let mut images: Vec<usize> = items
+            .iter()
+            .filter_map(|p| match p.item {
+                Item::Image { image, .. } => Some(image),
+                _ => None,
+            })
+            .collect();
         images.sort_unstable();
         images.dedup();
         Summary {
             fingerprint: fingerprint(items),
             glyphs,
             images,
+            drawn,
         }
     }
 }
@@ -670,6 +719,16 @@ mod tests {
             alt.push('s');
         }
         assert_ne!(Summary::of(&alt).fingerprint, summary.fingerprint);
+        // The clusters drawn, in order: each glyph of `abc` and `bca` is
+        // a cluster of its own, and `b` stands for `b` then for `c`.
+        let drawn: Vec<(u32, &str)> = summary
+            .drawn
+            .iter()
+            .map(|d| (d.ids[0], &*d.text))
+            .collect();
+        assert_eq!(drawn, [(0, "a"), (1, "b"), (2, "c"), (0, "b"), (1, "c"), (2, "a")]);
+        let twice = Summary::of(&[items[0].clone(), items[0].clone()]);
+        assert_eq!(twice.drawn.len(), 3, "a cluster drawn again is listed once");
         // Kept as bytes and read back: the same items and summary.
         let bytes = postcard::to_stdvec(&sheet).unwrap();
         let back: Sheet = postcard::from_bytes(&bytes).unwrap();
