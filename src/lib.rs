@@ -350,6 +350,9 @@ pub struct Output {
     pub name: String,
     /// Contents.
     pub bytes: Vec<u8>,
+    /// The SHA-256 of `bytes`, for the manifest: made in the thread that
+    /// made the edition, while the other may still be under way.
+    pub sha256: manifest::Sha256,
 }
 
 /// Renders the requested editions of a compiled book in memory; their
@@ -449,6 +452,7 @@ fn epub_edition(
         output: Output {
             edition: Edition::Epub,
             name: format!("{}.epub", book.meta.slug),
+            sha256: manifest::Sha256::of(&epub.bytes),
             bytes: epub.bytes,
         },
         warnings: epub.warnings,
@@ -497,6 +501,7 @@ fn pdf_edition(
         output: Output {
             edition: Edition::Pdf,
             name: format!("{}.pdf", book.meta.slug),
+            sha256: manifest::Sha256::of(&bytes),
             bytes,
         },
         warnings: diagnostics,

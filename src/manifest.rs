@@ -122,7 +122,7 @@ impl OutputFile {
         OutputFile {
             edition: output.edition,
             name: output.name.clone(),
-            sha256: Sha256::of(&output.bytes),
+            sha256: output.sha256.clone(),
             size: output.bytes.len() as u64,
         }
     }

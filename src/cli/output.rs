@@ -82,20 +82,42 @@ pub fn commit<'a>(
     for (path, _) in &files {
         remove_stale(path);
     }
-    let mut written: Vec<(PathBuf, &Path)> = Vec::new();
-    for (path, bytes) in &files {
-        let temporary = temporary(path, std::process::id());
-        if let Err(error) = write_synced(&temporary, bytes) {
-            let _ = std::fs::remove_file(&temporary);
-            for (temporary, _) in &written {
-                let _ = std::fs::remove_file(temporary);
-            }
-            return Err(Failed {
-                path: path.clone(),
-                error,
-            });
+    // Each file written and synced in a thread of its own: the waits for
+    // the disk overlap.
+    let results: Vec<std::io::Result<()>> = std::thread::scope(|scope| {
+        let writers: Vec<_> = files
+            .iter()
+            .map(|(path, bytes)| {
+                let temporary = temporary(path, std::process::id());
+                scope.spawn(move || write_synced(&temporary, bytes))
+            })
+            .collect();
+        writers
+            .into_iter()
+            .map(|writer| {
+                writer
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("the writing thread failed")))
+            })
+            .collect()
+    });
+    let written: Vec<(PathBuf, &Path)> = files
+        .iter()
+        .map(|(path, _)| (temporary(path, std::process::id()), path.as_path()))
+        .collect();
+    if let Some(at) = results.iter().position(Result::is_err) {
+        for (temporary, _) in &written {
+            let _ = std::fs::remove_file(temporary);
         }
-        written.push((temporary, path));
+        let error = results
+            .into_iter()
+            .nth(at)
+            .and_then(Result::err)
+            .unwrap_or_else(|| std::io::Error::other("cannot write"));
+        return Err(Failed {
+            path: files[at].0.clone(),
+            error,
+        });
     }
     for (at, (temporary, path)) in written.iter().enumerate() {
         if let Err(error) = std::fs::rename(temporary, path) {

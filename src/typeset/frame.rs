@@ -58,12 +58,12 @@ impl Page {
     /// Everything on the page, in drawing order: the sheet's items, then
     /// the page's own.
     pub fn all_items(&self) -> impl Iterator<Item = &Positioned> + Clone {
-        self.sheet.items.iter().chain(&self.items)
+        self.sheet.items().iter().chain(&self.items)
     }
 
     /// Makes the items so far the page's sheet (after any it had).
     pub fn seal(&mut self) {
-        let mut items = self.sheet.items.clone();
+        let mut items = self.sheet.items().to_vec();
         items.append(&mut self.items);
         self.sheet = Arc::new(Sheet::new(items));
     }
@@ -74,8 +74,13 @@ impl Page {
 /// made the first time it is asked for and kept.
 #[derive(Debug, Default)]
 pub struct Sheet {
-    /// The items, in drawing order.
-    pub items: Vec<Positioned>,
+    /// The items, in drawing order; read from `packed` when first asked
+    /// for.
+    items: OnceLock<Vec<Positioned>>,
+    /// The items as a cache kept them (postcard), for a sheet read back
+    /// from a cache: most builds that take a sheet need only its summary,
+    /// and never read its items.
+    packed: Option<Box<[u8]>>,
     summary: OnceLock<Summary>,
 }
 
@@ -168,20 +173,34 @@ impl Sheet {
     /// A sheet of `items`.
     pub fn new(items: Vec<Positioned>) -> Sheet {
         Sheet {
-            items,
+            items: OnceLock::from(items),
+            packed: None,
             summary: OnceLock::new(),
         }
     }
 
+    /// The items, in drawing order. (Those of a sheet read back from a
+    /// cache are decoded here, once; the cache's checksum and format
+    /// stand for their bytes, so they decode: were they not to, the sheet
+    /// would be empty.)
+    pub fn items(&self) -> &[Positioned] {
+        self.items.get_or_init(|| {
+            self.packed
+                .as_deref()
+                .and_then(|bytes| postcard::from_bytes(bytes).ok())
+                .unwrap_or_default()
+        })
+    }
+
     /// The summary of the items, made once.
     pub fn summary(&self) -> &Summary {
-        self.summary.get_or_init(|| Summary::of(&self.items))
+        self.summary.get_or_init(|| Summary::of(self.items()))
     }
 }
 
 impl PartialEq for Sheet {
     fn eq(&self, other: &Sheet) -> bool {
-        self.items == other.items
+        self.items() == other.items()
     }
 }
 
@@ -189,27 +208,54 @@ impl Clone for Sheet {
     fn clone(&self) -> Sheet {
         Sheet {
             items: self.items.clone(),
+            packed: self.packed.clone(),
             summary: self.summary.clone(),
         }
     }
 }
 
-/// A sheet as it is kept: its items and their summary (made now if it was
-/// not yet, so that a build reading the sheet back need not make it).
+/// A sheet as it is kept: its items (as one string of bytes, so that
+/// reading the sheet back need not decode them) and their summary (made
+/// now if it was not yet, so that a build reading the sheet back need not
+/// make it).
 impl serde::Serialize for Sheet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&(&self.items, self.summary()), serializer)
+        let packed = match (&self.packed, self.items.get()) {
+            (Some(packed), _) => std::borrow::Cow::Borrowed(&**packed),
+            (None, items) => std::borrow::Cow::Owned(
+                postcard::to_stdvec(items.map_or(&[][..], Vec::as_slice))
+                    .map_err(serde::ser::Error::custom)?,
+            ),
+        };
+        serde::Serialize::serialize(
+            &(serde_bytes_of(&packed), self.summary()),
+            serializer,
+        )
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Sheet {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Sheet, D::Error> {
-        let (items, summary): (Vec<Positioned>, Summary) =
-            serde::Deserialize::deserialize(deserializer)?;
+        let (packed, summary): (&[u8], Summary) = serde::Deserialize::deserialize(deserializer)?;
         Ok(Sheet {
-            items,
+            items: OnceLock::new(),
+            packed: Some(packed.into()),
             summary: OnceLock::from(summary),
         })
+    }
+}
+
+/// Bytes that serialize as one string of bytes (not a sequence of
+/// numbers).
+fn serde_bytes_of(bytes: &[u8]) -> BytesOf<'_> {
+    BytesOf(bytes)
+}
+
+struct BytesOf<'a>(&'a [u8]);
+
+impl serde::Serialize for BytesOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
     }
 }
 
@@ -670,7 +716,7 @@ mod tests {
         page.items.push(text_at(112.0, "def"));
         page.seal();
         assert!(page.items.is_empty());
-        assert_eq!(page.sheet.items.len(), 2);
+        assert_eq!(page.sheet.items().len(), 2);
         page.items.push(text_at(520.0, "12"));
         let texts: Vec<&str> = page
             .all_items()
@@ -729,11 +775,18 @@ mod tests {
         assert_eq!(drawn, [(0, "a"), (1, "b"), (2, "c"), (0, "b"), (1, "c"), (2, "a")]);
         let twice = Summary::of(&[items[0].clone(), items[0].clone()]);
         assert_eq!(twice.drawn.len(), 3, "a cluster drawn again is listed once");
-        // Kept as bytes and read back: the same items and summary.
+        // Kept as bytes and read back: the summary at once, the items when
+        // asked for.
         let bytes = postcard::to_stdvec(&sheet).unwrap();
         let back: Sheet = postcard::from_bytes(&bytes).unwrap();
-        assert_eq!(back, sheet);
+        assert!(back.items.get().is_none(), "not decoded yet");
         assert_eq!(back.summary(), &summary);
+        assert!(back.items.get().is_none(), "the summary needs no items");
+        assert_eq!(back, sheet);
+        assert_eq!(back.items(), &items[..]);
+        // Kept again without being read: the same bytes.
+        let again: Sheet = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(postcard::to_stdvec(&again).unwrap(), bytes);
     }
 
     #[test]
