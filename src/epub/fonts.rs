@@ -102,8 +102,13 @@ pub fn embed(set: &FontSet, documents: &[Document], all_faces: bool) -> Embedded
     );
     let mut fonts = Vec::new();
     let mut warnings = Vec::new();
-    for face in faces {
-        let data = match subset::subset(face, &chars) {
+    // Each face subset in parallel, then taken in order.
+    let subsets: Vec<_> = faces
+        .par_iter()
+        .map(|face| subset::subset(face, &chars))
+        .collect();
+    for (face, subset) in faces.into_iter().zip(subsets) {
+        let data = match subset {
             Ok(data) => data,
             Err(error) => {
                 warnings.push(

@@ -108,7 +108,7 @@ pub(super) fn gid_of(id: u32) -> u16 {
 
 /// The used faces of `document`, each with its table, in face order. One
 /// pass over the clusters each page draws, in page order: its sheet's, as
-/// the sheet's [summary](crate::typeset::frame::Sheet::summary) lists them
+/// the sheet's [drawing](crate::typeset::frame::Sheet::drawing) lists them
 /// (made once for a sheet), then its own items'.
 ///
 /// A glyph's ToUnicode text is, in this order of preference: the first
@@ -129,7 +129,7 @@ pub(super) fn tables(document: &Document, fonts: &FontSet) -> Vec<FaceTable> {
         .pages
         .par_iter()
         .map(|page| {
-            page.sheet.summary();
+            page.sheet.drawing();
             frame::drawn(&page.items)
         })
         .collect();
@@ -138,7 +138,7 @@ pub(super) fn tables(document: &Document, fonts: &FontSet) -> Vec<FaceTable> {
         .pages
         .iter()
         .zip(&own)
-        .flat_map(|(page, own)| page.sheet.summary().drawn.iter().chain(own));
+        .flat_map(|(page, own)| page.sheet.drawing().drawn.iter().chain(own));
     for drawn in drawn {
         let Some(slot) = usage.get_mut(drawn.face) else {
             continue;

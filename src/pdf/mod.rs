@@ -200,14 +200,14 @@ fn write(
         by_face[table.face] = Some(table);
     }
     // The images drawn, each written once.
-    // (A sheet's, from its summary: its items may not be read at all.)
+    // (A sheet's, from its drawing: its items may not be read at all.)
     let mut used_images = vec![false; images.len()];
     for page in &document.pages {
         let own = page.items.iter().filter_map(|p| match p.item {
             Item::Image { image, .. } => Some(image),
             _ => None,
         });
-        for image in page.sheet.summary().images.iter().copied().chain(own) {
+        for image in page.sheet.drawing().images.iter().copied().chain(own) {
             if let Some(file) = images.get(image)
                 && image::drawable(file)
             {

@@ -22,7 +22,7 @@
 //! wrapped in `/Span <</ActualText (…)>> BDC … EMC`, so a reader copies the
 //! text the frame says.
 
-use crate::typeset::frame::{Item, Page, Summary, TextRun};
+use crate::typeset::frame::{Drawing, Item, Page, Print, TextRun};
 
 use super::cache::Key;
 use super::font::{FaceTable, clusters, gid};
@@ -48,8 +48,10 @@ pub(super) type Tables<'a> = [Option<&'a FaceTable>];
 /// width and ToUnicode text, which change when the document's glyph set
 /// does) and whether each image is drawn.
 pub(super) fn key(page: &Page, tables: &Tables, drawable: &dyn Fn(usize) -> bool) -> u128 {
-    let own = Summary::of(&page.items);
-    let sheet = page.sheet.summary();
+    let drawing = Drawing::of(&page.items);
+    let own = Print::of(&page.items, &drawing);
+    let sheet = page.sheet.print();
+    let images = page.sheet.drawing().images.iter().chain(&drawing.images);
     let mut key = Key::new(b"page");
     key.bytes(&page.height.to_bits().to_le_bytes());
     key.bytes(&sheet.fingerprint.to_le_bytes());
@@ -61,7 +63,7 @@ pub(super) fn key(page: &Page, tables: &Tables, drawable: &dyn Fn(usize) -> bool
         prints.extend(print.to_le_bytes());
     }
     key.u64(prints.len() as u64).bytes(&prints);
-    for &image in sheet.images.iter().chain(&own.images) {
+    for &image in images {
         key.u64(image as u64).bytes(&[u8::from(drawable(image))]);
     }
     key.value()

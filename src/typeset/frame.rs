@@ -70,33 +70,77 @@ impl Page {
 }
 
 /// Items set once and never changed, with what a reader of them asks for
-/// at every build (their fingerprint, the glyphs and images they draw),
-/// made the first time it is asked for and kept.
+/// at every build (what they draw, their print), made the first time it is
+/// asked for and kept.
 #[derive(Debug, Default)]
 pub struct Sheet {
     /// The items, in drawing order; read from `packed` when first asked
     /// for.
     items: OnceLock<Vec<Positioned>>,
     /// The items as a cache kept them (postcard), for a sheet read back
-    /// from a cache: most builds that take a sheet need only its summary,
-    /// and never read its items.
+    /// from a cache: most builds that take a sheet need only its drawing
+    /// and its print, and never read its items.
     packed: Option<Box<[u8]>>,
-    summary: OnceLock<Summary>,
+    drawing: OnceLock<Drawing>,
+    print: OnceLock<Print>,
 }
 
-/// What [`Sheet`] keeps about its items.
+/// What a sheet draws, for the PDF's glyph tables (every build needs it).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Summary {
+pub struct Drawing {
+    /// The clusters drawn ([`clusters`]), in the order first drawn; a
+    /// cluster of one glyph appears once with the first text it stands
+    /// for, and again each time it stands for another.
+    pub drawn: Vec<Drawn>,
+    /// The images drawn (their indices), each once, in order.
+    pub images: Vec<usize>,
+}
+
+impl Drawing {
+    /// What `items` draw.
+    pub fn of(items: &[Positioned]) -> Drawing {
+        let mut images: Vec<usize> = items
+            .iter()
+            .filter_map(|p| match p.item {
+                Item::Image { image, .. } => Some(image),
+                _ => None,
+            })
+            .collect();
+        images.sort_unstable();
+        images.dedup();
+        Drawing {
+            drawn: drawn(items),
+            images,
+        }
+    }
+}
+
+/// What tells a sheet apart, for a cache's keys (a build without a cache
+/// never makes it).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Print {
     /// A hash (XXH3-128) of every field of every item: two sheets with the
     /// same fingerprint hold the same items, bit for bit.
     pub fingerprint: u128,
     /// The glyphs drawn, as (face, glyph id), each once, in order.
     pub glyphs: Vec<(FaceId, u32)>,
-    /// The images drawn (their indices), each once, in order.
-    pub images: Vec<usize>,
-    /// The clusters drawn ([`clusters`]), in the order first drawn; a
-    /// cluster of one glyph appears once for each text it stands for.
-    pub drawn: Vec<Drawn>,
+}
+
+impl Print {
+    /// The print of `items`, which draw `drawing`.
+    pub fn of(items: &[Positioned], drawing: &Drawing) -> Print {
+        let mut glyphs: Vec<(FaceId, u32)> = drawing
+            .drawn
+            .iter()
+            .flat_map(|d| d.ids.iter().map(move |&id| (d.face, id)))
+            .collect();
+        glyphs.sort_unstable();
+        glyphs.dedup();
+        Print {
+            fingerprint: fingerprint(items),
+            glyphs,
+        }
+    }
 }
 
 /// A cluster drawn: the glyphs of one face that stand together for a
@@ -117,10 +161,14 @@ pub fn clusters(glyphs: &[PlacedGlyph]) -> impl Iterator<Item = &[PlacedGlyph]> 
     glyphs.chunk_by(|a, b| a.text == b.text)
 }
 
-/// The clusters `items` draw, in the order first drawn, a cluster of one
-/// glyph once for each text.
+/// The clusters `items` draw, in the order first drawn (a cluster of one
+/// glyph once for the first text it stands for, and again each time it
+/// stands for another).
 pub fn drawn(items: &[Positioned]) -> Vec<Drawn> {
-    let mut seen: rustc_hash::FxHashSet<(FaceId, u32, &str)> = Default::default();
+    // A glyph alone, by the first text it stood for: almost always the
+    // only one. (A glyph seen again with another text is listed again;
+    // listing one twice changes nothing for a reader of the list.)
+    let mut seen: rustc_hash::FxHashMap<(FaceId, u32), &str> = Default::default();
     let mut drawn = Vec::new();
     for positioned in items {
         let Item::Text(run) = &positioned.item else {
@@ -128,8 +176,17 @@ pub fn drawn(items: &[Positioned]) -> Vec<Drawn> {
         };
         for cluster in clusters(&run.glyphs) {
             let text = run.text.get(cluster[0].text.clone()).unwrap_or("");
-            if cluster.len() == 1 && !seen.insert((run.face, cluster[0].id, text)) {
-                continue;
+            if cluster.len() == 1 {
+                match seen.entry((run.face, cluster[0].id)) {
+                    std::collections::hash_map::Entry::Occupied(first) => {
+                        if *first.get() == text {
+                            continue;
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(text);
+                    }
+                }
             }
             drawn.push(Drawn {
                 face: run.face,
@@ -141,41 +198,14 @@ pub fn drawn(items: &[Positioned]) -> Vec<Drawn> {
     drawn
 }
 
-impl Summary {
-    /// The summary of `items`.
-    pub fn of(items: &[Positioned]) -> Summary {
-        let drawn = drawn(items);
-        let mut glyphs: Vec<(FaceId, u32)> = drawn
-            .iter()
-            .flat_map(|d| d.ids.iter().map(move |&id| (d.face, id)))
-            .collect();
-        glyphs.sort_unstable();
-        glyphs.dedup();
-        let mut images: Vec<usize> = items
-            .iter()
-            .filter_map(|p| match p.item {
-                Item::Image { image, .. } => Some(image),
-                _ => None,
-            })
-            .collect();
-        images.sort_unstable();
-        images.dedup();
-        Summary {
-            fingerprint: fingerprint(items),
-            glyphs,
-            images,
-            drawn,
-        }
-    }
-}
-
 impl Sheet {
     /// A sheet of `items`.
     pub fn new(items: Vec<Positioned>) -> Sheet {
         Sheet {
             items: OnceLock::from(items),
             packed: None,
-            summary: OnceLock::new(),
+            drawing: OnceLock::new(),
+            print: OnceLock::new(),
         }
     }
 
@@ -192,9 +222,15 @@ impl Sheet {
         })
     }
 
-    /// The summary of the items, made once.
-    pub fn summary(&self) -> &Summary {
-        self.summary.get_or_init(|| Summary::of(self.items()))
+    /// What the items draw, found once.
+    pub fn drawing(&self) -> &Drawing {
+        self.drawing.get_or_init(|| Drawing::of(self.items()))
+    }
+
+    /// The items' print, made once.
+    pub fn print(&self) -> &Print {
+        self.print
+            .get_or_init(|| Print::of(self.items(), self.drawing()))
     }
 }
 
@@ -209,15 +245,16 @@ impl Clone for Sheet {
         Sheet {
             items: self.items.clone(),
             packed: self.packed.clone(),
-            summary: self.summary.clone(),
+            drawing: self.drawing.clone(),
+            print: self.print.clone(),
         }
     }
 }
 
 /// A sheet as it is kept: its items (as one string of bytes, so that
-/// reading the sheet back need not decode them) and their summary (made
-/// now if it was not yet, so that a build reading the sheet back need not
-/// make it).
+/// reading the sheet back need not decode them), their drawing and their
+/// print (made now if they were not yet, so that a build reading the sheet
+/// back need not make them).
 impl serde::Serialize for Sheet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let packed = match (&self.packed, self.items.get()) {
@@ -228,7 +265,7 @@ impl serde::Serialize for Sheet {
             ),
         };
         serde::Serialize::serialize(
-            &(serde_bytes_of(&packed), self.summary()),
+            &(serde_bytes_of(&packed), self.drawing(), self.print()),
             serializer,
         )
     }
@@ -236,11 +273,13 @@ impl serde::Serialize for Sheet {
 
 impl<'de> serde::Deserialize<'de> for Sheet {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Sheet, D::Error> {
-        let (packed, summary): (&[u8], Summary) = serde::Deserialize::deserialize(deserializer)?;
+        let (packed, drawing, print): (&[u8], Drawing, Print) =
+            serde::Deserialize::deserialize(deserializer)?;
         Ok(Sheet {
             items: OnceLock::new(),
             packed: Some(packed.into()),
-            summary: OnceLock::from(summary),
+            drawing: OnceLock::from(drawing),
+            print: OnceLock::from(print),
         })
     }
 }
@@ -260,7 +299,7 @@ impl serde::Serialize for BytesOf<'_> {
 }
 
 /// The XXH3-128 hash of `items`, field by field (see
-/// [`Summary::fingerprint`]).
+/// [`Print::fingerprint`]).
 pub fn fingerprint(items: &[Positioned]) -> u128 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut scratch: Vec<u8> = Vec::with_capacity(4096);
@@ -732,7 +771,7 @@ mod tests {
     }
 
     #[test]
-    fn a_sheets_summary_tells_apart_any_change_and_survives_the_cache() {
+    fn a_sheets_drawing_and_print_tell_apart_any_change_and_survive_the_cache() {
         let items = vec![
             text_at(100.0, "abc"),
             Positioned {
@@ -748,40 +787,43 @@ mod tests {
             text_at(112.0, "bca"),
         ];
         let sheet = Sheet::new(items.clone());
-        let summary = sheet.summary().clone();
-        assert_eq!(summary, Summary::of(&items));
+        let drawing = sheet.drawing().clone();
+        let print = sheet.print().clone();
+        assert_eq!(drawing, Drawing::of(&items));
+        assert_eq!(print, Print::of(&items, &drawing));
         // Each glyph once, by face and id; each image once.
-        assert_eq!(summary.glyphs, [(3, 0), (3, 1), (3, 2)]);
-        assert_eq!(summary.images, [4]);
+        assert_eq!(print.glyphs, [(3, 0), (3, 1), (3, 2)]);
+        assert_eq!(drawing.images, [4]);
         // One advance a hundredth of a point wider, one character of the
         // alternative text: another fingerprint.
+        let print_of = |items: &[Positioned]| Print::of(items, &Drawing::of(items)).fingerprint;
         let mut wider = items.clone();
         if let Item::Text(run) = &mut wider[2].item {
             run.glyphs[1].advance += 0.01;
         }
-        assert_ne!(Summary::of(&wider).fingerprint, summary.fingerprint);
+        assert_ne!(print_of(&wider), print.fingerprint);
         let mut alt = items.clone();
         if let Item::Image { alt, .. } = &mut alt[1].item {
             alt.push('s');
         }
-        assert_ne!(Summary::of(&alt).fingerprint, summary.fingerprint);
+        assert_ne!(print_of(&alt), print.fingerprint);
         // The clusters drawn, in order: each glyph of `abc` and `bca` is
         // a cluster of its own, and `b` stands for `b` then for `c`.
-        let drawn: Vec<(u32, &str)> = summary
+        let drawn: Vec<(u32, &str)> = drawing
             .drawn
             .iter()
             .map(|d| (d.ids[0], &*d.text))
             .collect();
         assert_eq!(drawn, [(0, "a"), (1, "b"), (2, "c"), (0, "b"), (1, "c"), (2, "a")]);
-        let twice = Summary::of(&[items[0].clone(), items[0].clone()]);
+        let twice = Drawing::of(&[items[0].clone(), items[0].clone()]);
         assert_eq!(twice.drawn.len(), 3, "a cluster drawn again is listed once");
-        // Kept as bytes and read back: the summary at once, the items when
-        // asked for.
+        // Kept as bytes and read back: the drawing and print at once, the
+        // items when asked for.
         let bytes = postcard::to_stdvec(&sheet).unwrap();
         let back: Sheet = postcard::from_bytes(&bytes).unwrap();
         assert!(back.items.get().is_none(), "not decoded yet");
-        assert_eq!(back.summary(), &summary);
-        assert!(back.items.get().is_none(), "the summary needs no items");
+        assert_eq!((back.drawing(), back.print()), (&drawing, &print));
+        assert!(back.items.get().is_none(), "neither needs the items");
         assert_eq!(back, sheet);
         assert_eq!(back.items(), &items[..]);
         // Kept again without being read: the same bytes.
