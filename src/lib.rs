@@ -60,16 +60,19 @@
 //!   with font expansion, blocks (`flow`), a page builder that breaks each
 //!   chapter by cost with notes at the foot of their call's page (`pages`),
 //!   and the book's assembly: front matter, contents, recto openings,
-//!   running heads, folios (`book`). A [`LayoutCache`](typeset::LayoutCache)
-//!   keeps chapters set between builds; `clock` times the parts (shape,
-//!   break, paginate) for [`progress`].
+//!   running heads, folios (`book`). What a chapter's layout puts on a
+//!   page is the page's [`Sheet`](typeset::frame::Sheet), shared behind an
+//!   `Arc` and carrying what it draws and its print, made once. A
+//!   [`LayoutCache`](typeset::LayoutCache) keeps chapters set between
+//!   builds; `clock` times the parts (shape, break, paginate) for
+//!   [`progress`].
 //! - [`cache`]: the [`BuildCache`](cache::BuildCache) a build fills and the
 //!   next starts from (chapters set, the PDF's compressed pages, fonts and
 //!   images, the EPUB's deflated files), and the
 //!   bytes it is kept in; `cli/cache.rs` keeps it in `OUT/.quire-cache/`.
 //! - [`pdf`]: frames → PDF bytes, our own writer on `pdf-writer`: one
-//!   pass over the glyphs fixes each face's subset (`subsetter`) and its
-//!   ToUnicode texts; each page's content stream is then drawn and
+//!   pass over the clusters each page draws (its sheet's, listed once per
+//!   sheet) fixes each face's subset (`subsetter`) and its ToUnicode texts; each page's content stream is then drawn and
 //!   compressed in parallel (`/ActualText` where a glyph does not stand
 //!   for its ToUnicode text, as a hyphen carrying the rest of its word);
 //!   images, links, outline, page labels, `/Info` and XMP. A
