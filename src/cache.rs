@@ -55,10 +55,16 @@ impl BuildCache {
 /// A chapter's bytes from [`LayoutCache::entries`], as bytes to keep: the
 /// header, the XXH3-64 hash of the chapter's bytes, then them.
 pub fn chapter_to_bytes(chapter: &[u8]) -> Vec<u8> {
-    let mut out = header();
-    out.reserve(8 + chapter.len());
-    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(chapter).to_le_bytes());
+    let mut out = chapter_head(chapter);
     out.extend_from_slice(chapter);
+    out
+}
+
+/// What [`chapter_to_bytes`] puts before the chapter's bytes (for a writer
+/// that writes the two apart, with no copy of the chapter).
+pub fn chapter_head(chapter: &[u8]) -> Vec<u8> {
+    let mut out = header();
+    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(chapter).to_le_bytes());
     out
 }
 

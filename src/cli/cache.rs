@@ -100,8 +100,8 @@ impl Kept {
         if !tag.exists() {
             write_atomic(
                 &tag,
-                b"Signature: 8a477f597d28d172789f06886806bc55\n\
-                  # This folder is quire's build cache; it may be deleted at any time.\n",
+                &[b"Signature: 8a477f597d28d172789f06886806bc55\n\
+                  # This folder is quire's build cache; it may be deleted at any time.\n"],
             )?;
         }
         let keys = self.cache.layout.keys();
@@ -119,7 +119,7 @@ impl Kept {
             .try_for_each(|(key, chapter)| {
                 write_atomic(
                     &layout.join(file_name(*key)),
-                    &quire::cache::chapter_to_bytes(chapter),
+                    &[&quire::cache::chapter_head(chapter), chapter],
                 )
             })?;
         *on_disk = keys.iter().copied().collect();
@@ -131,11 +131,11 @@ impl Kept {
         }
         write_atomic(
             &self.dir.join("epub.bin"),
-            &quire::cache::entries_to_bytes(&self.cache.entries),
+            &[&quire::cache::entries_to_bytes(&self.cache.entries)],
         )?;
         write_atomic(
             &self.dir.join("pdf.bin"),
-            &quire::cache::pages_to_bytes(&self.cache.pages),
+            &[&quire::cache::pages_to_bytes(&self.cache.pages)],
         )
     }
 
@@ -160,15 +160,21 @@ fn file_name(key: u128) -> String {
     format!("{key:032x}.bin")
 }
 
-/// Writes `bytes` to `path` whole or not at all: to a temporary name in the
-/// same folder, then renamed over it.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `parts`, one after the other, to `path` whole or not at all: to
+/// a temporary name in the same folder, then renamed over it.
+fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::Write;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, bytes)?;
+    let written = std::fs::File::create(&temporary)
+        .and_then(|mut file| parts.iter().try_for_each(|part| file.write_all(part)));
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error);
+    }
     std::fs::rename(&temporary, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);
     })
