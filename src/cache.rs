@@ -52,23 +52,16 @@ impl BuildCache {
     }
 }
 
-/// A chapter's bytes from [`LayoutCache::entries`], as bytes to keep: the
-/// header, the XXH3-64 hash of the chapter's bytes, then them.
-pub fn chapter_to_bytes(chapter: &[u8]) -> Vec<u8> {
-    let mut out = chapter_head(chapter);
-    out.extend_from_slice(chapter);
-    out
-}
-
-/// What [`chapter_to_bytes`] puts before the chapter's bytes (for a writer
-/// that writes the two apart, with no copy of the chapter).
+/// What is kept before a chapter's bytes from [`LayoutCache::entries`]:
+/// the header and the XXH3-64 hash of the chapter's bytes (the two are
+/// written one after the other, with no copy of the chapter).
 pub fn chapter_head(chapter: &[u8]) -> Vec<u8> {
     let mut out = header();
     out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(chapter).to_le_bytes());
     out
 }
 
-/// The chapter's bytes from [`chapter_to_bytes`], for
+/// The chapter's bytes from its head ([`chapter_head`]) and them, for
 /// [`LayoutCache::insert`]; `None` for bytes of another version, cut
 /// short or changed (the hash is checked, so nothing damaged is kept).
 pub fn chapter_from_bytes(bytes: &[u8]) -> Option<Arc<[u8]>> {
@@ -136,7 +129,7 @@ mod tests {
     #[test]
     fn a_chapter_reads_back_and_bytes_of_another_version_do_not() {
         let kept = chapter(3);
-        let bytes = chapter_to_bytes(&kept);
+        let bytes = [chapter_head(&kept), kept.clone()].concat();
         let read = chapter_from_bytes(&bytes).expect("reads back");
         assert_eq!(&read[..], &kept[..]);
         let set = crate::typeset::chapter_from_bytes(&read).expect("decodes");

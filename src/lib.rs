@@ -72,8 +72,9 @@
 //!   bytes it is kept in; `cli/cache.rs` keeps it in `OUT/.quire-cache/`.
 //! - [`pdf`]: frames → PDF bytes, our own writer on `pdf-writer`: one
 //!   pass over the clusters each page draws (its sheet's, listed once per
-//!   sheet) fixes each face's subset (`subsetter`) and its ToUnicode texts; each page's content stream is then drawn and
-//!   compressed in parallel (`/ActualText` where a glyph does not stand
+//!   sheet) fixes each face's subset (`subsetter`) and its ToUnicode
+//!   texts; each page's content stream is then drawn and compressed in
+//!   parallel (`/ActualText` where a glyph does not stand
 //!   for its ToUnicode text, as a hyphen carrying the rest of its word);
 //!   images, links, outline, page labels, `/Info` and XMP. A
 //!   [`PageCache`](pdf::PageCache) keeps compressed pages, font subsets

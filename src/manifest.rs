@@ -243,10 +243,7 @@ impl Manifest {
                     sha256: Sha256(read.sha256.clone()),
                 })
                 .collect(),
-            outputs: {
-                use rayon::prelude::*;
-                outputs.par_iter().map(OutputFile::of).collect()
-            },
+            outputs: outputs.iter().map(OutputFile::of).collect(),
             // Serializing a `Config` cannot fail: its keys are strings and
             // its values serialize without errors of their own.
             config: compiled

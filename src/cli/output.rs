@@ -84,13 +84,15 @@ pub fn commit<'a>(
     }
     // Each file written and synced in a thread of its own: the waits for
     // the disk overlap.
+    let written: Vec<(PathBuf, &Path)> = files
+        .iter()
+        .map(|(path, _)| (temporary(path, std::process::id()), path.as_path()))
+        .collect();
     let results: Vec<std::io::Result<()>> = std::thread::scope(|scope| {
-        let writers: Vec<_> = files
+        let writers: Vec<_> = written
             .iter()
-            .map(|(path, bytes)| {
-                let temporary = temporary(path, std::process::id());
-                scope.spawn(move || write_synced(&temporary, bytes))
-            })
+            .zip(&files)
+            .map(|((temporary, _), (_, bytes))| scope.spawn(move || write_synced(temporary, bytes)))
             .collect();
         writers
             .into_iter()
@@ -101,10 +103,6 @@ pub fn commit<'a>(
             })
             .collect()
     });
-    let written: Vec<(PathBuf, &Path)> = files
-        .iter()
-        .map(|(path, _)| (temporary(path, std::process::id()), path.as_path()))
-        .collect();
     if let Some(at) = results.iter().position(Result::is_err) {
         for (temporary, _) in &written {
             let _ = std::fs::remove_file(temporary);

@@ -30,7 +30,7 @@ use skrifa::instance::{LocationRef, Size};
 use super::cache::{Key, PageCache};
 use crate::diag::Diagnostic;
 use crate::fonts::{Face, FontSet};
-use crate::typeset::frame::{self, Document, Drawn, PlacedGlyph};
+use crate::typeset::frame::{Document, Drawing, PlacedGlyph};
 
 /// The CIDSystemInfo of every font: Adobe-Identity-0, as Identity-H wants.
 const SYSTEM_INFO: SystemInfo = SystemInfo {
@@ -97,7 +97,7 @@ impl FaceTable {
 /// out of a font's range, which a shaper never gives).
 #[inline]
 pub(super) fn gid(glyph: &PlacedGlyph) -> u16 {
-    u16::try_from(glyph.id).unwrap_or(0)
+    gid_of(glyph.id)
 }
 
 /// The glyph id a frame glyph id stands for in the font (as [`gid`]).
@@ -106,39 +106,44 @@ pub(super) fn gid_of(id: u32) -> u16 {
     u16::try_from(id).unwrap_or(0)
 }
 
+/// What each page of `document` draws: its sheet's drawing, found once
+/// per sheet (made here, in parallel, where it is not yet), and the
+/// drawing of its own items (the head and folio: few), which this returns
+/// in page order.
+pub(super) fn drawings(document: &Document) -> Vec<Drawing> {
+    use rayon::prelude::*;
+    document
+        .pages
+        .par_iter()
+        .map(|page| {
+            page.sheet.drawing();
+            Drawing::of(&page.items)
+        })
+        .collect()
+}
+
 /// The used faces of `document`, each with its table, in face order. One
 /// pass over the clusters each page draws, in page order: its sheet's, as
-/// the sheet's [drawing](crate::typeset::frame::Sheet::drawing) lists them
-/// (made once for a sheet), then its own items'.
+/// the sheet's [drawing](crate::typeset::frame::Sheet::drawing) lists them,
+/// then its own items' (`own`, from [`drawings`]).
 ///
 /// A glyph's ToUnicode text is, in this order of preference: the first
 /// character it stands for alone that the face maps to it (so a hyphen is
 /// `-` even where the first one drawn carries the rest of a broken word);
 /// the first text it stands for alone (a ligature: its letters); the first
 /// text of a cluster it leads; none (`.notdef` never has one).
-pub(super) fn tables(document: &Document, fonts: &FontSet) -> Vec<FaceTable> {
-    use rayon::prelude::*;
+pub(super) fn tables(document: &Document, own: &[Drawing], fonts: &FontSet) -> Vec<FaceTable> {
     let fonts_read: Vec<Option<skrifa::FontRef>> = fonts
         .faces
         .iter()
         .map(|face| skrifa::FontRef::new(face.bytes()).ok())
         .collect();
-    // The clusters each sheet draws, found once per sheet (and in parallel
-    // the first time); a page's own items (head, folio) are few.
-    let own: Vec<Vec<Drawn>> = document
-        .pages
-        .par_iter()
-        .map(|page| {
-            page.sheet.drawing();
-            frame::drawn(&page.items)
-        })
-        .collect();
     let mut usage: Vec<Option<Usage>> = (0..fonts.faces.len()).map(|_| None).collect();
     let drawn = document
         .pages
         .iter()
-        .zip(&own)
-        .flat_map(|(page, own)| page.sheet.drawing().drawn.iter().chain(own));
+        .zip(own)
+        .flat_map(|(page, own)| page.sheet.drawing().drawn.iter().chain(&own.drawn));
     for drawn in drawn {
         let Some(slot) = usage.get_mut(drawn.face) else {
             continue;
@@ -200,11 +205,6 @@ pub(super) fn tables(document: &Document, fonts: &FontSet) -> Vec<FaceTable> {
         .enumerate()
         .filter_map(|(face, usage)| Some(table(face, &fonts.faces[face], usage?.slots)))
         .collect()
-}
-
-/// The glyphs of a run in clusters (see [`frame::clusters`]).
-pub(super) fn clusters(glyphs: &[PlacedGlyph]) -> impl Iterator<Item = &[PlacedGlyph]> {
-    frame::clusters(glyphs)
 }
 
 fn table(index: usize, face: &Face, slots: Vec<Slot>) -> FaceTable {

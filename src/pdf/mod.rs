@@ -40,7 +40,7 @@ use rayon::prelude::*;
 use crate::diag::Diagnostic;
 use crate::fonts::FontSet;
 use crate::model::ImageFile;
-use crate::typeset::frame::{Document, Item};
+use crate::typeset::frame::Document;
 
 mod cache;
 mod font;
@@ -194,20 +194,17 @@ fn write(
     }
 
     // Every glyph, in page order: each used face's CIDs and texts.
-    let tables = font::tables(document, fonts);
+    let own = font::drawings(document);
+    let tables = font::tables(document, &own, fonts);
     let mut by_face: Vec<Option<&font::FaceTable>> = vec![None; fonts.faces.len()];
     for table in &tables {
         by_face[table.face] = Some(table);
     }
-    // The images drawn, each written once.
-    // (A sheet's, from its drawing: its items may not be read at all.)
+    // The images drawn, each written once (a sheet's, from its drawing:
+    // its items may not be read at all).
     let mut used_images = vec![false; images.len()];
-    for page in &document.pages {
-        let own = page.items.iter().filter_map(|p| match p.item {
-            Item::Image { image, .. } => Some(image),
-            _ => None,
-        });
-        for image in page.sheet.drawing().images.iter().copied().chain(own) {
+    for (page, own) in document.pages.iter().zip(&own) {
+        for &image in page.sheet.drawing().images.iter().chain(&own.images) {
             if let Some(file) = images.get(image)
                 && image::drawable(file)
             {
@@ -241,13 +238,15 @@ fn write(
             document
                 .pages
                 .par_iter()
-                .map(|page| {
+                .zip(&own)
+                .map(|(page, own)| {
                     let make = || -> Result<Vec<u8>, Diagnostic> {
                         Ok(deflate(&page::content(page, &by_face, &drawable), LEVEL))
                     };
                     let stream = match cache {
                         Some(cache) => {
-                            cache.get_or_make(page::key(page, &by_face, &drawable), make)
+                            let key = page::key(page, own, &by_face, &drawable);
+                            cache.get_or_make(key, make)
                         }
                         None => make().map(Arc::from),
                     };

@@ -22,10 +22,10 @@
 //! wrapped in `/Span <</ActualText (…)>> BDC … EMC`, so a reader copies the
 //! text the frame says.
 
-use crate::typeset::frame::{Drawing, Item, Page, Print, TextRun};
+use crate::typeset::frame::{Drawing, Item, Page, Print, TextRun, clusters};
 
 use super::cache::Key;
-use super::font::{FaceTable, clusters, gid};
+use super::font::{FaceTable, gid};
 
 /// Places of decimals positions, sizes and rises are written with
 /// (thousandths of a point).
@@ -46,10 +46,15 @@ pub(super) type Tables<'a> = [Option<&'a FaceTable>];
 /// own items'), and what the stream takes from the document for the glyphs
 /// and images they draw: each glyph's fingerprint in `tables` (its CID,
 /// width and ToUnicode text, which change when the document's glyph set
-/// does) and whether each image is drawn.
-pub(super) fn key(page: &Page, tables: &Tables, drawable: &dyn Fn(usize) -> bool) -> u128 {
-    let drawing = Drawing::of(&page.items);
-    let own = Print::of(&page.items, &drawing);
+/// does) and whether each image is drawn. `drawing` is what the page's
+/// own items draw.
+pub(super) fn key(
+    page: &Page,
+    drawing: &Drawing,
+    tables: &Tables,
+    drawable: &dyn Fn(usize) -> bool,
+) -> u128 {
+    let own = Print::of(&page.items, drawing);
     let sheet = page.sheet.print();
     let images = page.sheet.drawing().images.iter().chain(&drawing.images);
     let mut key = Key::new(b"page");

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::typeset::frame::{
-    Bookmark, LabelRange, Link, Numbering, Page, PlacedGlyph, Positioned, Target, TextRun,
+    Bookmark, Item, LabelRange, Link, Numbering, Page, PlacedGlyph, Positioned, Target, TextRun,
 };
 
 mod read;
@@ -496,7 +496,11 @@ fn a_page_on_a_sheet_is_drawn_and_cached_as_the_same_page_with_its_own_items() {
     let read = PageCache::from_bytes(&cache.to_bytes()).expect("a cache");
     let warm = export_cached(&sealed, &fonts, &[], &meta(), silent, Some(&read)).unwrap();
     assert_eq!(warm, plain);
-    assert_eq!((read.hits(), read.misses()), (3, 0), "two pages and the font");
+    assert_eq!(
+        (read.hits(), read.misses()),
+        (3, 0),
+        "two pages and the font"
+    );
     let cache = read;
     // A head added over a sealed page (in glyphs the document has): that
     // page alone is drawn again.
@@ -631,7 +635,7 @@ fn each_glyph_maps_to_its_own_character_else_the_first_text_it_stands_for() {
         ],
         ..Document::default()
     };
-    let tables = font::tables(&document, &fonts);
+    let tables = font::tables(&document, &font::drawings(&document), &fonts);
     assert_eq!(tables.len(), 1);
     let table = &tables[0];
     let mut gids = vec![0, a as u16, b as u16, e as u16, hyphen as u16, fi as u16];
@@ -682,7 +686,7 @@ fn actual_text_wraps_only_what_the_tounicode_map_gets_wrong() {
         pages: vec![page_of(runs.clone())],
         ..Document::default()
     };
-    let tables = font::tables(&document, &fonts);
+    let tables = font::tables(&document, &font::drawings(&document), &fonts);
     let table = &tables[0];
     let spans = |run: &TextRun| -> Vec<(usize, Option<String>)> {
         page::segments(run, table)
@@ -748,7 +752,7 @@ fn text_is_placed_bottom_up_with_the_frame_advances() {
         pages: vec![page],
         ..Document::default()
     };
-    let tables = font::tables(&document, &fonts);
+    let tables = font::tables(&document, &font::drawings(&document), &fonts);
     let by_face = by_face(&fonts, &tables);
     let content = latin1(&page::content(&document.pages[0], &by_face, &|_| true));
     assert!(

@@ -72,7 +72,7 @@ impl Page {
 /// Items set once and never changed, with what a reader of them asks for
 /// at every build (what they draw, their print), made the first time it is
 /// asked for and kept.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Sheet {
     /// The items, in drawing order; read from `packed` when first asked
     /// for.
@@ -237,17 +237,6 @@ impl Sheet {
 impl PartialEq for Sheet {
     fn eq(&self, other: &Sheet) -> bool {
         self.items() == other.items()
-    }
-}
-
-impl Clone for Sheet {
-    fn clone(&self) -> Sheet {
-        Sheet {
-            items: self.items.clone(),
-            packed: self.packed.clone(),
-            drawing: self.drawing.clone(),
-            print: self.print.clone(),
-        }
     }
 }
 
@@ -809,12 +798,11 @@ mod tests {
         assert_ne!(print_of(&alt), print.fingerprint);
         // The clusters drawn, in order: each glyph of `abc` and `bca` is
         // a cluster of its own, and `b` stands for `b` then for `c`.
-        let drawn: Vec<(u32, &str)> = drawing
-            .drawn
-            .iter()
-            .map(|d| (d.ids[0], &*d.text))
-            .collect();
-        assert_eq!(drawn, [(0, "a"), (1, "b"), (2, "c"), (0, "b"), (1, "c"), (2, "a")]);
+        let drawn: Vec<(u32, &str)> = drawing.drawn.iter().map(|d| (d.ids[0], &*d.text)).collect();
+        assert_eq!(
+            drawn,
+            [(0, "a"), (1, "b"), (2, "c"), (0, "b"), (1, "c"), (2, "a")]
+        );
         let twice = Drawing::of(&[items[0].clone(), items[0].clone()]);
         assert_eq!(twice.drawn.len(), 3, "a cluster drawn again is listed once");
         // Kept as bytes and read back: the drawing and print at once, the

@@ -244,10 +244,11 @@ fn report_spent(progress: &dyn crate::progress::Progress) {
 /// What a build does not use is dropped when the next one begins.
 ///
 /// A cache made [`compact`](Self::compact) keeps each chapter as bytes
-/// ([`chapter_bytes`]): about a third of the memory of its pages, and what
-/// a one-time build writes out anyway; a hit decodes them. Otherwise (for
-/// `quire watch`, which takes every chapter again at each rebuild) it keeps
-/// the pages themselves, and a hit copies them.
+/// ([`chapter_bytes`]): what a one-time build writes out anyway; a hit
+/// decodes them (all but each page's sheet items, which are decoded only
+/// if the page is drawn again). Otherwise (for `quire watch`, which takes
+/// every chapter again at each rebuild) it keeps the pages themselves, and
+/// a hit copies them, sharing their sheets.
 #[derive(Debug, Default)]
 pub struct LayoutCache {
     inner: Mutex<CacheInner>,
