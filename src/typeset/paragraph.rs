@@ -275,9 +275,15 @@ pub fn set_with_variants(
         if variants && within(breaking.pass) {
             let count = breaking.lines.len() as i32;
             let loosenesses: &[i32] = if count > 1 { &[-1, 1] } else { &[1] };
-            let breakings =
-                linebreak::break_loose(&built.items, &|_| measure, &setting.params, loosenesses);
+            let breakings = linebreak::break_loose(
+                &built.items,
+                &|_| measure,
+                &setting.params,
+                loosenesses,
+                linebreak::Pass::Second,
+            );
             for (other, &looseness) in breakings.into_iter().zip(loosenesses) {
+                let Some(other) = other else { continue };
                 if within(other.pass) && other.lines.len() as i32 == count + looseness {
                     others.push(Variant {
                         looseness,

@@ -275,8 +275,9 @@ pub struct Line {
     pub overfull: bool,
 }
 
-/// Which pass of the algorithm produced the breaking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which pass of the algorithm produced the breaking, in the order they
+/// run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Pass {
     /// Within `pretolerance`, without hyphenation.
     First,
@@ -336,28 +337,35 @@ pub fn break_lines(items: &[Item], width: &dyn Fn(usize) -> f64, params: &Params
 }
 
 /// The breakings [`break_lines`] gives for each of `loosenesses` (all
-/// nonzero; `params.looseness` is ignored), in their order. A scan with
-/// `looseness ≠ 0` keeps line numbers apart and does not otherwise depend
-/// on the looseness, so each pass runs once for all of them, and only as
-/// long as one of them still needs a later pass: a paragraph set a line
-/// shorter and a line longer costs about one breaking, not two.
+/// nonzero; `params.looseness` is ignored), in their order, as far as the
+/// passes up to `last` settle them: `None` for a looseness only a later
+/// pass (or the first-fit fallback) would give. A scan with `looseness ≠ 0`
+/// keeps line numbers apart and does not otherwise depend on the looseness,
+/// so each pass runs once for all of them, and only as long as one of them
+/// still needs a later pass: a paragraph set a line shorter and a line
+/// longer costs about one breaking, not two.
+///
+/// A caller that takes only breakings within tolerance passes
+/// [`Pass::Second`]: the emergency pass, the costliest (its extra stretch
+/// makes most lines feasible), then never runs for a result it would drop.
 pub fn break_loose(
     items: &[Item],
     width: &dyn Fn(usize) -> f64,
     params: &Params,
     loosenesses: &[i32],
-) -> Vec<Breaking> {
+    last: Pass,
+) -> Vec<Option<Breaking>> {
     debug_assert!(loosenesses.iter().all(|&l| l != 0));
     if items.is_empty() {
         return loosenesses
             .iter()
-            .map(|_| break_lines(items, width, params))
+            .map(|_| Some(break_lines(items, width, params)))
             .collect();
     }
     let mut found: Vec<Option<Breaking>> = vec![None; loosenesses.len()];
     let mut breaker = Breaker::new(items, width, params, true);
     for pass in [Pass::First, Pass::Second, Pass::Emergency] {
-        if found.iter().all(Option::is_some) {
+        if pass > last || found.iter().all(Option::is_some) {
             break;
         }
         let Some(settings) = Settings::new(pass, params) else {
@@ -375,16 +383,16 @@ pub fn break_loose(
             }
         }
     }
-    found
-        .into_iter()
-        .map(|found| {
-            found.unwrap_or_else(|| Breaking {
+    if last >= Pass::Overfull {
+        for slot in &mut found {
+            slot.get_or_insert_with(|| Breaking {
                 lines: first_fit(items, width),
                 pass: Pass::Overfull,
                 demerits: f64::INFINITY,
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    found
 }
 
 /// What one pass allows.

@@ -836,11 +836,12 @@ fn five_thousand_words() {
 }
 
 /// One scan per pass for several loosenesses gives, for each, exactly the
-/// breaking a scan asked for it alone gives: lines, pass and demerits.
+/// breaking a scan asked for it alone gives: lines, pass and demerits; with
+/// the passes cut after the second, exactly those a pass up to it settles.
 #[test]
 fn break_loose_equals_one_breaking_per_looseness() {
     let mut rng = Rng(7);
-    let mut differ = 0;
+    let (mut differ, mut cut, mut kept) = (0, 0, 0);
     for round in 0..300 {
         let words = 3 + rng.below(90) as usize;
         let text = random_text(&mut rng, words);
@@ -860,9 +861,11 @@ fn break_loose_equals_one_breaking_per_looseness() {
             1 => &[1, -1, 2],
             _ => &[-2],
         };
-        let together = break_loose(&p.items, &measure, &params, loosenesses);
+        let together = break_loose(&p.items, &measure, &params, loosenesses, Pass::Overfull);
+        let within = break_loose(&p.items, &measure, &params, loosenesses, Pass::Second);
         assert_eq!(together.len(), loosenesses.len());
-        for (got, &looseness) in together.iter().zip(loosenesses) {
+        assert_eq!(within.len(), loosenesses.len());
+        for ((got, short), &looseness) in together.iter().zip(&within).zip(loosenesses) {
             let alone = break_lines(
                 &p.items,
                 &measure,
@@ -871,11 +874,27 @@ fn break_loose_equals_one_breaking_per_looseness() {
                     ..params.clone()
                 },
             );
-            assert_eq!(got, &alone, "round {round}, looseness {looseness}");
+            assert_eq!(got.as_ref(), Some(&alone), "round {round}, looseness {looseness}");
+            match short {
+                Some(short) => {
+                    assert_eq!(short, &alone, "round {round}, looseness {looseness}");
+                    kept += 1;
+                }
+                None => {
+                    assert!(
+                        matches!(alone.pass, Pass::Emergency | Pass::Overfull),
+                        "round {round}, looseness {looseness}: {:?}",
+                        alone.pass
+                    );
+                    cut += 1;
+                }
+            }
         }
         let plain = break_lines(&p.items, &measure, &params);
-        differ += usize::from(together[0].lines.len() != plain.lines.len());
+        differ += usize::from(together[0].as_ref().unwrap().lines.len() != plain.lines.len());
     }
-    // The paragraphs are varied enough that a looseness takes effect.
+    // The paragraphs are varied enough that a looseness takes effect, and
+    // that cutting the passes both keeps and drops breakings.
     assert!(differ > 30, "{differ}");
+    assert!(cut > 20 && kept > 100, "{cut} cut, {kept} kept");
 }
