@@ -173,7 +173,7 @@ pub fn chapters(
 ) -> Vec<ChapterFlow> {
     let mut writing = (shaper, hyphenators, diagnostics);
     (0..book.chapters.len())
-        .map(|index| lay_out(book, index, style, &mut writing, false, true))
+        .map(|index| lay_out(book, index, style, &mut writing, false, true, None))
         .collect()
 }
 
@@ -183,7 +183,10 @@ pub fn chapters(
 /// cached: chapters may be set in any order, on any thread, and joined.
 /// Its warnings go to `diagnostics`, in the order found. With `variants`,
 /// body paragraphs also carry their settings a line shorter and longer
-/// ([`Line::variants`]).
+/// ([`Line::variants`]). With a `memo`, body paragraphs are kept in it, or
+/// taken back from it when it [replays](paragraph::Memo::replay) (a chapter
+/// set again with variants): the flow is the same either way.
+#[allow(clippy::too_many_arguments)]
 pub fn chapter(
     book: &Book,
     index: usize,
@@ -192,9 +195,10 @@ pub fn chapter(
     hyphenators: &mut Hyphenators,
     diagnostics: &mut Vec<Diagnostic>,
     variants: bool,
+    memo: Option<&mut paragraph::Memo>,
 ) -> ChapterFlow {
     let mut writing = (shaper, hyphenators, diagnostics);
-    lay_out(book, index, style, &mut writing, variants, false)
+    lay_out(book, index, style, &mut writing, variants, false, memo)
 }
 
 /// [`chapter`], with `keep_set`: whether lines keep their [`Line::set`].
@@ -205,6 +209,7 @@ fn lay_out(
     (shaper, hyphenators, diagnostics): &mut (&mut Shaper, &mut Hyphenators, &mut Vec<Diagnostic>),
     variants: bool,
     keep_set: bool,
+    memo: Option<&mut paragraph::Memo>,
 ) -> ChapterFlow {
     let mut flow = Vec::new();
     let mut writer = Writer {
@@ -223,6 +228,7 @@ fn lay_out(
         variants,
         in_notes: false,
         keep_set,
+        memo,
     };
     writer.chapter();
     let notes = writer.notes();
@@ -295,6 +301,8 @@ struct Writer<'a, 'b> {
     in_notes: bool,
     /// Whether lines keep their [`Line::set`] (for quality measures).
     keep_set: bool,
+    /// Where body paragraphs are kept, or taken back from.
+    memo: Option<&'a mut paragraph::Memo>,
 }
 
 /// How a block's text is set.
@@ -846,9 +854,17 @@ impl Writer<'_, '_> {
         };
         // Body paragraphs may be set a line shorter or longer for the page
         // builder to choose (notes and display text are set once).
-        let variants = self.variants && context.justify && !self.in_notes;
-        let (mut lines, others) =
-            paragraph::set_with_variants(spans, &setting, self.shaper, hyphenator, variants);
+        let body = context.justify && !self.in_notes;
+        let variants = self.variants && body;
+        let memo = if body { self.memo.as_deref_mut() } else { None };
+        let (mut lines, others) = paragraph::set_with_variants(
+            spans,
+            &setting,
+            self.shaper,
+            hyphenator,
+            variants,
+            memo,
+        );
         if keep && !context.justify && lines.len() > 1 {
             lines = paragraph::balance(spans, &setting, self.shaper, lines);
         }

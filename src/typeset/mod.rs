@@ -448,7 +448,9 @@ impl LayoutCache {
 /// It is set once; if a page of it then falls short (its breaks forced by
 /// notes, widows and orphans), it is set again with every body paragraph's
 /// settings a line shorter and longer, for the page builder to fill the
-/// pages with (most chapters need no second setting).
+/// pages with (most chapters need no second setting). The second setting
+/// takes each body paragraph's shaping and best breaking from the first
+/// ([`paragraph::Memo`]): it only breaks them a line shorter and longer.
 pub fn chapter_pages(
     book: &Book,
     index: usize,
@@ -457,8 +459,14 @@ pub fn chapter_pages(
     hyphenators: &mut flow::Hyphenators,
 ) -> (pages::ChapterPages, Vec<Diagnostic>) {
     let mut result = (pages::ChapterPages::default(), Vec::new());
+    // The body paragraphs as shaped and broken the first time, for the
+    // second to set their variants from.
+    let mut memo = paragraph::Memo::keeping();
     for variants in [false, true] {
         let mut diagnostics = Vec::new();
+        if variants {
+            memo.replay();
+        }
         let list = flow::chapter(
             book,
             index,
@@ -467,6 +475,7 @@ pub fn chapter_pages(
             hyphenators,
             &mut diagnostics,
             variants,
+            Some(&mut memo),
         );
         let mut set = clock::timed(Part::Paginate, || pages::chapter(list, style));
         diagnostics.append(&mut set.diagnostics);

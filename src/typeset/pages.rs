@@ -441,6 +441,8 @@ impl<'a> Layout<'a> {
         // by key only: a hash map.
         let mut done: rustc_hash::FxHashMap<(Pos, usize), Reached> = Default::default();
         let last = (self.end(), self.note_lines.len());
+        // The pages found from each state, one buffer for all of them.
+        let mut found_pages = Vec::new();
         while let Some(((pos, j), here)) = reached.pop_first() {
             done.insert((pos, j), here);
             if (pos, j) == last {
@@ -451,13 +453,13 @@ impl<'a> Layout<'a> {
                 from: pos,
                 j,
                 cost: here.cost,
-                best: Vec::new(),
+                best: std::mem::take(&mut found_pages),
                 fallback: None,
             };
             search.run();
             let found = !search.best.is_empty();
-            let best = std::mem::take(&mut search.best);
-            for (cost, page) in best {
+            found_pages = std::mem::take(&mut search.best);
+            for (cost, page) in found_pages.drain(..) {
                 relax(
                     &mut reached,
                     &done,

@@ -191,7 +191,7 @@ pub fn set(
     shaper: &mut Shaper,
     hyphenator: Option<&mut Hyphenator>,
 ) -> Vec<SetLine> {
-    set_with_variants(spans, setting, shaper, hyphenator, false).0
+    set_with_variants(spans, setting, shaper, hyphenator, false, None).0
 }
 
 /// A ragged paragraph of several lines, balanced: set again on the
@@ -241,33 +241,141 @@ pub struct Variant {
     pub demerits: f64,
 }
 
+/// A chapter's body paragraphs as shaped and broken when it was first set,
+/// kept in order so that setting it again with variants (see
+/// [`set_with_variants`]) neither shapes nor breaks them a second time.
+///
+/// Its first setting [`keeps`](Memo::keeping) each paragraph; the second
+/// takes them back in the same order. A paragraph taken back must be the
+/// one kept: the same text on the same measure; anything else (which a
+/// deterministic layout never asks) is set afresh.
+#[derive(Default)]
+pub struct Memo {
+    kept: Vec<Kept>,
+    /// The next paragraph to take back.
+    next: usize,
+    keeping: bool,
+}
+
+/// One paragraph kept: what its items were built from, the items, and its
+/// best breaking.
+struct Kept {
+    spans: usize,
+    bytes: usize,
+    measure: f32,
+    built: Built,
+    breaking: linebreak::Breaking,
+}
+
+impl Memo {
+    /// A memo that keeps every paragraph set with it.
+    pub fn keeping() -> Memo {
+        Memo {
+            keeping: true,
+            ..Memo::default()
+        }
+    }
+
+    /// From here on, paragraphs set with the memo are taken back from it,
+    /// from the first kept.
+    pub fn replay(&mut self) {
+        self.keeping = false;
+        self.next = 0;
+    }
+
+    /// How many paragraphs are kept.
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    /// The next paragraph kept, if it is the one of `spans` on `measure`.
+    fn take(&mut self, spans: &[Span], measure: f32) -> Option<(Built, linebreak::Breaking)> {
+        if self.keeping {
+            return None;
+        }
+        let at = self.next;
+        self.next += 1;
+        let kept = self.kept.get_mut(at)?;
+        if kept.spans != spans.len() || kept.bytes != text_bytes(spans) || kept.measure != measure {
+            debug_assert!(false, "a paragraph taken back is the one kept");
+            return None;
+        }
+        let built = std::mem::replace(&mut kept.built, Built::default());
+        let breaking = std::mem::replace(
+            &mut kept.breaking,
+            linebreak::Breaking {
+                lines: Vec::new(),
+                pass: linebreak::Pass::First,
+                demerits: 0.0,
+            },
+        );
+        Some((built, breaking))
+    }
+
+    /// Keeps a paragraph's items and breaking, when keeping.
+    fn keep(&mut self, spans: &[Span], measure: f32, built: Built, breaking: linebreak::Breaking) {
+        if self.keeping {
+            self.kept.push(Kept {
+                spans: spans.len(),
+                bytes: text_bytes(spans),
+                measure,
+                built,
+                breaking,
+            });
+        }
+    }
+}
+
+/// The bytes of the spans' text.
+fn text_bytes(spans: &[Span]) -> usize {
+    spans.iter().map(|span| span.text.len()).sum()
+}
+
 /// Sets a paragraph as [`set`] does and, when `variants` is asked for and
 /// its best setting is within tolerance, also a line shorter and a line
 /// longer (TeX's `\looseness` of −1 and +1), each only if it can be had
 /// within tolerance: what a page builder may choose to fill a page.
+///
+/// With a `memo`, the paragraph is kept in it or taken back from it (see
+/// [`Memo`]); the lines are the same either way.
 pub fn set_with_variants(
     spans: &[Span],
     setting: &Setting,
     shaper: &mut Shaper,
     mut hyphenator: Option<&mut Hyphenator>,
     variants: bool,
+    mut memo: Option<&mut Memo>,
 ) -> (Vec<SetLine>, Vec<Variant>) {
     let measure = setting.measure as f64;
-    let mut built = clock::timed(Part::Shape, || {
-        build(spans, setting, shaper, hyphenator.as_deref_mut(), false)
-    });
-    let mut breaking = clock::timed(Part::Break, || {
-        linebreak::break_lines(&built.items, &|_| measure, &setting.params)
-    });
-    if setting.emergency && breaking.lines.iter().any(|line| line.overfull) {
-        built = clock::timed(Part::Shape, || {
-            build(spans, setting, shaper, hyphenator, true)
-        });
-        breaking = clock::timed(Part::Break, || {
-            linebreak::break_lines(&built.items, &|_| measure, &setting.params)
-        });
-    }
-    clock::timed(Part::Break, || {
+    let taken = memo
+        .as_deref_mut()
+        .and_then(|memo| memo.take(spans, setting.measure));
+    let (built, breaking) = match taken {
+        Some(taken) => taken,
+        None => {
+            let mut built = clock::timed(Part::Shape, || {
+                build(spans, setting, shaper, hyphenator.as_deref_mut(), false)
+            });
+            let mut breaking = clock::timed(Part::Break, || {
+                linebreak::break_lines(&built.items, &|_| measure, &setting.params)
+            });
+            if setting.emergency && breaking.lines.iter().any(|line| line.overfull) {
+                built = clock::timed(Part::Shape, || {
+                    build(spans, setting, shaper, hyphenator, true)
+                });
+                breaking = clock::timed(Part::Break, || {
+                    linebreak::break_lines(&built.items, &|_| measure, &setting.params)
+                });
+            }
+            (built, breaking)
+        }
+    };
+    let set = clock::timed(Part::Break, || {
         let within = |pass: linebreak::Pass| {
             matches!(pass, linebreak::Pass::First | linebreak::Pass::Second)
         };
@@ -293,15 +401,19 @@ pub fn set_with_variants(
                 }
             }
         }
-        (set_breaking(breaking, &built, setting), others)
-    })
+        (set_breaking(&breaking, &built, setting), others)
+    });
+    if let Some(memo) = memo {
+        memo.keep(spans, setting.measure, built, breaking);
+    }
+    set
 }
 
 /// The lines of a paragraph's breaking, with the final-hyphen rule's last
 /// resort undone when it cost spaces over half an em.
-fn set_breaking(breaking: linebreak::Breaking, built: &Built, setting: &Setting) -> Vec<SetLine> {
+fn set_breaking(breaking: &linebreak::Breaking, built: &Built, setting: &Setting) -> Vec<SetLine> {
     let measure = setting.measure as f64;
-    let lines = finish(&breaking, built, setting);
+    let lines = finish(breaking, built, setting);
     // Keeping the tail of a hyphenated word off the last line is not worth
     // a line with spaces over half an em: then the best breaking within
     // tolerance stands, final hyphen and all.
@@ -477,6 +589,7 @@ fn drop_prefix(line: &mut SetLine, mut bytes: usize) -> bool {
 
 /// A paragraph's items, what each stands for, and which are struck
 /// through.
+#[derive(Default)]
 struct Built {
     items: Vec<Item>,
     contents: Vec<Content>,
@@ -591,8 +704,11 @@ fn build(
     mut hyphenator: Option<&mut Hyphenator>,
     emergency: bool,
 ) -> Built {
-    let mut items: Vec<Item> = Vec::new();
-    let mut contents: Vec<Content> = Vec::new();
+    // About an item for every two bytes of text (a word's boxes and its
+    // hyphenation points, a space's glue): room made once, not grown.
+    let room = text_bytes(spans) / 2 + 8;
+    let mut items: Vec<Item> = Vec::with_capacity(room);
+    let mut contents: Vec<Content> = Vec::with_capacity(room);
     // The items of struck spans (items are only ever inserted inside the
     // span being added, so an earlier span's range stays put).
     let mut struck: Vec<Range<usize>> = Vec::new();
@@ -807,6 +923,15 @@ fn commit(line: &linebreak::Line, last: bool, expansion: f32, built: &Built) -> 
     let mut x = 0.0f32;
     let ratio = line.ratio;
     let end = line.end.min(items.len());
+    // What the line's runs will hold, so that a run is made with room for
+    // the rest of the line rather than grown word by word.
+    let mut room = Room::default();
+    for content in &contents[line.start..end] {
+        room.add(content);
+    }
+    if let Some(content @ Content::Hyphen { .. }) = contents.get(line.end) {
+        room.add(content);
+    }
     // Glyphs widen at most by their expansion (ratio 1): past it the glue
     // takes what they cannot, as pdfTeX does, so the line still ends at
     // the measure.
@@ -858,7 +983,7 @@ fn commit(line: &linebreak::Line, last: bool, expansion: f32, built: &Built) -> 
                     expansion = scale;
                 }
                 for piece in pieces.iter() {
-                    x += append(&mut runs, x, piece, expansion, scale);
+                    x += append(&mut runs, &mut room, x, piece, expansion, scale);
                 }
             }
             (Item::Box { width, .. }, _) => x += *width as f32,
@@ -884,6 +1009,7 @@ fn commit(line: &linebreak::Line, last: bool, expansion: f32, built: &Built) -> 
                         };
                         append_glyphs(
                             &mut runs,
+                            &mut room,
                             x,
                             (*face, *size, 0.0),
                             " ",
@@ -903,8 +1029,16 @@ fn commit(line: &linebreak::Line, last: bool, expansion: f32, built: &Built) -> 
     // (Its advance is as breaking counted it, unscaled; its shape is
     // drawn at the line's expansion like the rest.)
     if let Some(Content::Hyphen { piece }) = contents.get(line.end) {
-        let width = append(&mut runs, x, piece, expansion, 1.0);
+        let width = append(&mut runs, &mut room, x, piece, expansion, 1.0);
         strike(line.end, x, x + width);
+    }
+    // A run made before a change of face was given room for the whole
+    // line: give back what the runs after it took.
+    if let Some((_, but_last)) = runs.split_last_mut() {
+        for (_, run) in but_last {
+            run.glyphs.shrink_to_fit();
+            run.text.shrink_to_fit();
+        }
     }
     SetLine {
         runs,
@@ -928,10 +1062,47 @@ fn add_strike(strikes: &mut Vec<Range<f32>>, range: Range<f32>) {
     }
 }
 
+/// The glyphs and text bytes a line's runs are still to take.
+#[derive(Default)]
+struct Room {
+    glyphs: usize,
+    text: usize,
+}
+
+impl Room {
+    /// Counts what an item draws.
+    fn add(&mut self, content: &Content) {
+        match content {
+            Content::Pieces(pieces) => {
+                for piece in pieces.iter() {
+                    self.glyphs += piece.glyphs.len();
+                    self.text += piece.text.len();
+                }
+            }
+            Content::Hyphen { piece } => {
+                self.glyphs += piece.glyphs.len();
+                self.text += piece.text.len();
+            }
+            Content::Space { .. } => {
+                self.glyphs += 1;
+                self.text += 1;
+            }
+            _ => {}
+        }
+    }
+
+    /// Counts off what was drawn.
+    fn take(&mut self, glyphs: usize, text: usize) {
+        self.glyphs = self.glyphs.saturating_sub(glyphs);
+        self.text = self.text.saturating_sub(text);
+    }
+}
+
 /// Adds a piece to the runs at `x`, its advances and offsets scaled by
 /// `scale` (font expansion); what it adds to the line's width.
 fn append(
     runs: &mut Vec<(f32, TextRun)>,
+    room: &mut Room,
     x: f32,
     piece: &Piece,
     expansion: f32,
@@ -939,6 +1110,7 @@ fn append(
 ) -> f32 {
     append_glyphs(
         runs,
+        room,
         x,
         (piece.face, piece.size, piece.rise),
         &piece.text,
@@ -950,9 +1122,12 @@ fn append(
 
 /// Adds glyphs in (face, size, rise) standing for `text` to the runs,
 /// joining the last run when face, size, expansion and baseline agree (and
-/// the glyphs start where that run ends); what they add to the width.
+/// the glyphs start where that run ends); what they add to the width. A
+/// new run is made with the `room` the line has left.
+#[allow(clippy::too_many_arguments)]
 fn append_glyphs(
     runs: &mut Vec<(f32, TextRun)>,
+    room: &mut Room,
     x: f32,
     (face, size, rise): (FaceId, f32, f32),
     text: &str,
@@ -983,16 +1158,21 @@ fn append_glyphs(
         run.text.push_str(text);
         run.glyphs
             .extend(glyphs.iter().map(|g| placed(g, offset, 0.0)));
+        room.take(glyphs.len(), text.len());
         return width;
     }
-    let glyphs = glyphs.iter().map(|g| placed(g, 0, rise)).collect();
+    room.take(glyphs.len(), text.len());
+    let mut run_glyphs = Vec::with_capacity(glyphs.len() + room.glyphs);
+    run_glyphs.extend(glyphs.iter().map(|g| placed(g, 0, rise)));
+    let mut run_text = String::with_capacity(text.len() + room.text);
+    run_text.push_str(text);
     runs.push((
         x,
         TextRun {
             face,
             size,
-            glyphs,
-            text: text.to_string(),
+            glyphs: run_glyphs,
+            text: run_text,
             expansion,
         },
     ));

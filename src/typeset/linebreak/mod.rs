@@ -649,14 +649,17 @@ impl<'a> Breaker<'a> {
         params: &'a Params,
         apart: bool,
     ) -> Self {
+        // A paragraph of n items reaches about n / 8 breaks (n / 2 when
+        // line numbers are kept apart): room for them at once.
+        let room = if apart { items.len() / 2 } else { items.len() / 8 } + 8;
         let mut breaker = Breaker {
             items,
             width,
             params,
             easy_line: usize::MAX,
-            nodes: Vec::new(),
-            active: Vec::new(),
-            next: Vec::new(),
+            nodes: Vec::with_capacity(room),
+            active: Vec::with_capacity(16),
+            next: Vec::with_capacity(16),
             best: Vec::new(),
             within: Vec::new(),
             pending_from: 0,
