@@ -492,22 +492,30 @@ fn pdf_edition(
     let typeset::Typeset {
         document,
         diagnostics,
+        spent,
         ..
     } = typeset::typeset_cached(book, config, fonts, timestamp, progress, layout);
     progress.end(Stage::Typeset);
-    let meta = pdf_meta(book, timestamp);
-    progress.begin(Stage::Pdf, document.pages.len());
-    let pages = cache.map(|cache| &cache.pages);
-    let bytes = pdf::export_cached(&document, fonts, &book.images, &meta, progress, pages);
-    progress.end(Stage::Pdf);
-    let bytes = bytes?;
-    Ok(Made {
-        output: Output {
-            edition: Edition::Pdf,
-            name: format!("{}.pdf", book.meta.slug),
-            sha256: manifest::Sha256::of(&bytes),
-            bytes,
-        },
-        warnings: diagnostics,
+    // What is no longer needed is freed on threads of their own, beside the
+    // PDF's making and its digest rather than before them (the scope waits
+    // for them).
+    std::thread::scope(|scope| {
+        scope.spawn(move || drop(spent));
+        let meta = pdf_meta(book, timestamp);
+        progress.begin(Stage::Pdf, document.pages.len());
+        let pages = cache.map(|cache| &cache.pages);
+        let bytes = pdf::export_cached(&document, fonts, &book.images, &meta, progress, pages);
+        progress.end(Stage::Pdf);
+        scope.spawn(move || drop(document));
+        let bytes = bytes?;
+        Ok(Made {
+            output: Output {
+                edition: Edition::Pdf,
+                name: format!("{}.pdf", book.meta.slug),
+                sha256: manifest::Sha256::of(&bytes),
+                bytes,
+            },
+            warnings: diagnostics,
+        })
     })
 }

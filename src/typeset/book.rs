@@ -106,7 +106,11 @@ pub fn assemble(
     chapters: Vec<ChapterPages>,
     timestamp: Option<i64>,
 ) -> (Document, Report) {
-    let mut setter = Setter { style, shaper };
+    let mut setter = Setter {
+        style,
+        shaper,
+        heads: Default::default(),
+    };
     // The body: each chapter on a recto (an even index, counting from the
     // first chapter's first page).
     let mut body: Vec<Page> = Vec::new();
@@ -365,6 +369,8 @@ fn front_page(kind: PageKind) -> PageReport {
 struct Setter<'a, 'b> {
     style: &'a Style,
     shaper: &'a mut Shaper<'b>,
+    /// Each running head's line, by its text: set once, not on every page.
+    heads: rustc_hash::FxHashMap<String, Vec<SetLine>>,
 }
 
 /// How a line is aligned in its measure.
@@ -761,6 +767,30 @@ impl Setter<'_, '_> {
     fn running_head(&mut self, page: &mut Page, text: &str, recto: bool) {
         let style = self.style;
         let size = style.size * 0.9;
+        let lines = match self.heads.get(text) {
+            Some(lines) => lines.clone(),
+            None => {
+                let lines = self.head_lines(text, size);
+                self.heads.insert(text.to_string(), lines.clone());
+                lines
+            }
+        };
+        let left = self.left(recto);
+        Self::draw(
+            page,
+            lines,
+            left,
+            style.measure,
+            style.top - style.size * 1.6,
+            size,
+            Align::Centre,
+        );
+    }
+
+    /// A running head's line of `size`: `text` in small capitals, cut at a
+    /// word with an ellipsis when too long for one line.
+    fn head_lines(&mut self, text: &str, size: f32) -> Vec<SetLine> {
+        let style = self.style;
         let features = Features {
             small_caps: true,
             ..Features::default()
@@ -777,16 +807,7 @@ impl Setter<'_, '_> {
             lines = self.lines(&shorter, style.faces.regular, size, measure, features);
         }
         lines.truncate(1);
-        let left = self.left(recto);
-        Self::draw(
-            page,
-            lines,
-            left,
-            style.measure,
-            style.top - style.size * 1.6,
-            size,
-            Align::Centre,
-        );
+        lines
     }
 
     /// The page number: centred below the text block (`foot`), or at the

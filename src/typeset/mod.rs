@@ -54,6 +54,20 @@ pub struct Typeset {
     /// Warnings at their source: characters no font has, lines that could
     /// not be set within the measure or the tolerance.
     pub diagnostics: Vec<Diagnostic>,
+    /// What setting the chapters cached and needs no more.
+    pub spent: Spent,
+}
+
+/// What the threads that set the chapters cached to go faster (every word
+/// shaped and hyphenated, per thread), no longer needed. Freeing it is
+/// hundreds of thousands of small frees: a caller with other work to do
+/// may drop it on another thread.
+pub struct Spent(Vec<(shape::Caches, flow::Hyphenators)>);
+
+impl std::fmt::Debug for Spent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Spent({} threads)", self.0.len())
+    }
 }
 
 /// Sets the book: the front matter, then the chapters, each opening on a
@@ -99,7 +113,7 @@ pub fn typeset_cached(
     if let Some(cache) = cache {
         cache.begin(book, config, fonts);
     }
-    let (chapters, diagnostics) = chapters(
+    let (chapters, diagnostics, spent) = chapters(
         book,
         &style,
         fonts,
@@ -115,6 +129,7 @@ pub fn typeset_cached(
         document,
         report,
         diagnostics,
+        spent,
     }
 }
 
@@ -143,7 +158,7 @@ fn chapters(
     hyphenate: bool,
     progress: &dyn crate::progress::Progress,
     cache: Option<&LayoutCache>,
-) -> (Vec<pages::ChapterPages>, Vec<Diagnostic>) {
+) -> (Vec<pages::ChapterPages>, Vec<Diagnostic>, Spent) {
     let new_worker = || Worker {
         shaper: shape::Shaper::new(fonts),
         hyphenators: flow::Hyphenators::new(settings.clone(), hyphenate),
@@ -218,7 +233,12 @@ fn chapters(
             diagnostics.push(diagnostic);
         }
     }
-    (chapters, diagnostics)
+    let spent = workers
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().ok().flatten())
+        .map(|mut worker| (worker.shaper.take_caches(), worker.hyphenators))
+        .collect();
+    (chapters, diagnostics, Spent(spent))
 }
 
 /// Tells `progress` what this thread spent on each part since last told.

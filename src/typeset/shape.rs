@@ -184,6 +184,13 @@ struct Coverage {
     others: FxHashMap<char, bool>,
 }
 
+/// A shaper's caches, taken from it ([`Shaper::take_caches`]): only to be
+/// dropped, wherever that costs least.
+pub struct Caches {
+    _runs: Vec<Setup>,
+    _words: super::paragraph::WordCache,
+}
+
 /// Shapes runs of one build, with a cache. One per thread: it is not
 /// shared, so its caches need no locks.
 pub struct Shaper<'a> {
@@ -218,6 +225,16 @@ impl<'a> Shaper<'a> {
             coverage: set.faces.iter().map(|_| None).collect(),
             buffer: Some(Buffer::new()),
             words: Default::default(),
+        }
+    }
+
+    /// Takes what the shaper has cached (every run and word shaped), to
+    /// be freed elsewhere; it goes on with empty caches.
+    pub fn take_caches(&mut self) -> Caches {
+        self.last = 0;
+        Caches {
+            _runs: std::mem::take(&mut self.cache),
+            _words: std::mem::take(&mut self.words),
         }
     }
 
