@@ -1157,6 +1157,10 @@ impl Writer<'_, '_> {
     /// nor any fallback has (they would print as empty boxes).
     fn check_coverage(&mut self, text: &str, state: InlineState, span: SourceSpan) {
         let face = self.face(state);
+        // Most text is ASCII in a face that has all of it.
+        if text.is_ascii() && self.shaper.covers_ascii(face) {
+            return;
+        }
         let fallbacks = &self.style.faces.fallbacks;
         for (at, c) in text.char_indices() {
             if c.is_whitespace() || c.is_control() || default_ignorable(c) {

@@ -452,6 +452,7 @@ impl<'a> Layout<'a> {
                 layout: self,
                 from: pos,
                 j,
+                called: self.called(pos),
                 cost: here.cost,
                 best: std::mem::take(&mut found_pages),
                 fallback: None,
@@ -844,6 +845,8 @@ struct Search<'l, 'a> {
     layout: &'l Layout<'a>,
     from: Pos,
     j: usize,
+    /// How many queued notes are first called before `from`.
+    called: usize,
     cost: f64,
     /// Each page found, with the cost of the path through it.
     best: Vec<(f64, Break)>,
@@ -1016,7 +1019,7 @@ impl Search<'_, '_> {
         let end = to == layout.end();
         // The notes: every one first called on the page starts on it, with
         // two lines at least; carried lines come first.
-        let (a, b) = (layout.called(from), layout.called(to));
+        let (a, b) = (self.called, layout.called(to));
         // (A note called in another's text comes right after it, and the
         // notes are never cut between the two: see `may_cut_notes`.)
         let (least, most) = match (a..b).rev().find(|&q| !layout.nested[q]) {

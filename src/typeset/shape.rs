@@ -182,6 +182,8 @@ struct Coverage {
     table: Vec<u8>,
     /// The characters above.
     others: FxHashMap<char, bool>,
+    /// Whether every printable ASCII character is there, once asked.
+    ascii: Option<bool>,
 }
 
 /// A shaper's caches, taken from it ([`Shaper::take_caches`]): only to be
@@ -248,6 +250,7 @@ impl<'a> Shaper<'a> {
         let coverage = slot.get_or_insert_with(|| Coverage {
             table: vec![0; COVERAGE_TABLE],
             others: FxHashMap::default(),
+            ascii: None,
         });
         match coverage.table.get_mut(c as usize) {
             Some(known @ 1..) => *known == 2,
@@ -261,6 +264,21 @@ impl<'a> Shaper<'a> {
                 .entry(c)
                 .or_insert_with(|| set.faces[face].covers(c)),
         }
+    }
+
+    /// Whether `face` has every printable ASCII character (asked once per
+    /// face: then text all in ASCII needs no look-up per character).
+    pub fn covers_ascii(&mut self, face: FaceId) -> bool {
+        if let Some(Some(coverage)) = self.coverage.get(face)
+            && let Some(known) = coverage.ascii
+        {
+            return known;
+        }
+        let all = (' '..='~').all(|c| self.covers(face, c));
+        if let Some(Some(coverage)) = self.coverage.get_mut(face) {
+            coverage.ascii = Some(all);
+        }
+        all
     }
 
     /// The first of `face` and `fallbacks` that has `c`.
