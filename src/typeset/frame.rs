@@ -520,63 +520,163 @@ pub struct PlacedGlyph {
     pub text: Range<usize>,
 }
 
-/// A run's glyphs as they are kept on disk: one byte string of fixed
-/// records (id, advance, x and y offsets, text start and end: six 4-byte
-/// little-endian fields), which reads back an order of magnitude faster
-/// than a field-by-field encoding (a cache hit reads every glyph of every
-/// page it takes).
+/// A run's glyphs as they are kept on disk: one byte string of short
+/// records, which reads back an order of magnitude faster than a
+/// field-by-field encoding (a cache hit reads every glyph of every page it
+/// takes). A record is a byte of flags, the id (two bytes, four when it
+/// does not fit), the advance's bits, then only what is not the usual: the
+/// x and y offsets when not zero, the text's start when not where the
+/// glyph before ended, its end when the text is not one byte (varints).
+/// Most glyphs take 7 bytes (a third of fixed 24-byte records: the layout
+/// cache of the large corpus book went from 50 to about 20 MB).
 mod packed {
     use super::PlacedGlyph;
 
-    /// The bytes of one glyph.
-    const RECORD: usize = 24;
+    /// The id takes four bytes, not two.
+    const WIDE: u8 = 1;
+    /// The horizontal offset is not zero (its bits follow).
+    const X: u8 = 2;
+    /// The vertical offset is not zero.
+    const Y: u8 = 4;
+    /// The text does not start where the glyph before's ended (its start
+    /// follows).
+    const START: u8 = 8;
+    /// The text is not one byte long (its end follows).
+    const END: u8 = 16;
 
     pub fn serialize<S: serde::Serializer>(
         glyphs: &[PlacedGlyph],
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut bytes = Vec::with_capacity(glyphs.len() * RECORD);
+        // Most glyphs: the flags, a two-byte id and the advance.
+        let mut bytes = Vec::with_capacity(glyphs.len() * 7 + 8);
+        let mut ended = 0;
         for glyph in glyphs {
-            let start = u32::try_from(glyph.text.start);
-            let end = u32::try_from(glyph.text.end);
-            let (Ok(start), Ok(end)) = (start, end) else {
-                return Err(serde::ser::Error::custom("a glyph's text is past 4 GB"));
-            };
-            bytes.extend(glyph.id.to_le_bytes());
+            let wide = glyph.id > u32::from(u16::MAX);
+            let (x, y) = (glyph.x_offset.to_bits(), glyph.y_offset.to_bits());
+            let text = &glyph.text;
+            let flags = if wide { WIDE } else { 0 }
+                | if x != 0 { X } else { 0 }
+                | if y != 0 { Y } else { 0 }
+                | if text.start != ended { START } else { 0 }
+                | if Some(text.end) != text.start.checked_add(1) {
+                    END
+                } else {
+                    0
+                };
+            bytes.push(flags);
+            if wide {
+                bytes.extend(glyph.id.to_le_bytes());
+            } else {
+                bytes.extend((glyph.id as u16).to_le_bytes());
+            }
             bytes.extend(glyph.advance.to_bits().to_le_bytes());
-            bytes.extend(glyph.x_offset.to_bits().to_le_bytes());
-            bytes.extend(glyph.y_offset.to_bits().to_le_bytes());
-            bytes.extend(start.to_le_bytes());
-            bytes.extend(end.to_le_bytes());
+            if x != 0 {
+                bytes.extend(x.to_le_bytes());
+            }
+            if y != 0 {
+                bytes.extend(y.to_le_bytes());
+            }
+            if flags & START != 0 {
+                varint(&mut bytes, text.start as u64);
+            }
+            if flags & END != 0 {
+                varint(&mut bytes, text.end as u64);
+            }
+            ended = text.end;
         }
         serializer.serialize_bytes(&bytes)
+    }
+
+    /// `n` in seven-bit groups, lowest first, the high bit set on all but
+    /// the last.
+    fn varint(bytes: &mut Vec<u8>, mut n: u64) {
+        while n >= 0x80 {
+            bytes.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        bytes.push(n as u8);
+    }
+
+    /// Reads glyph records; `None` for bytes that are not whole records.
+    struct Reader<'a> {
+        bytes: &'a [u8],
+    }
+
+    impl Reader<'_> {
+        fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+            let (head, rest) = self.bytes.split_first_chunk::<N>()?;
+            self.bytes = rest;
+            Some(*head)
+        }
+
+        fn varint(&mut self) -> Option<usize> {
+            let mut n: u64 = 0;
+            for shift in (0..64).step_by(7) {
+                let [byte] = self.take::<1>()?;
+                n |= u64::from(byte & 0x7f).checked_shl(shift)?;
+                if byte & 0x80 == 0 {
+                    return usize::try_from(n).ok();
+                }
+            }
+            None
+        }
+
+        fn glyph(&mut self, ended: usize) -> Option<PlacedGlyph> {
+            let [flags] = self.take::<1>()?;
+            if flags & !(WIDE | X | Y | START | END) != 0 {
+                return None;
+            }
+            let id = if flags & WIDE != 0 {
+                u32::from_le_bytes(self.take()?)
+            } else {
+                u32::from(u16::from_le_bytes(self.take()?))
+            };
+            let advance = f32::from_bits(u32::from_le_bytes(self.take()?));
+            let mut offset = |flag: u8| -> Option<f32> {
+                Some(if flags & flag != 0 {
+                    f32::from_bits(u32::from_le_bytes(self.take()?))
+                } else {
+                    0.0
+                })
+            };
+            let x_offset = offset(X)?;
+            let y_offset = offset(Y)?;
+            let start = if flags & START != 0 {
+                self.varint()?
+            } else {
+                ended
+            };
+            let end = if flags & END != 0 {
+                self.varint()?
+            } else {
+                start.checked_add(1)?
+            };
+            Some(PlacedGlyph {
+                id,
+                advance,
+                x_offset,
+                y_offset,
+                text: start..end,
+            })
+        }
     }
 
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Vec<PlacedGlyph>, D::Error> {
         let bytes: &[u8] = serde::Deserialize::deserialize(deserializer)?;
-        if !bytes.len().is_multiple_of(RECORD) {
-            return Err(serde::de::Error::custom("cut glyph records"));
+        let mut reader = Reader { bytes };
+        let mut glyphs = Vec::with_capacity(bytes.len() / 7);
+        let mut ended = 0;
+        while !reader.bytes.is_empty() {
+            let glyph = reader
+                .glyph(ended)
+                .ok_or_else(|| serde::de::Error::custom("cut or bad glyph records"))?;
+            ended = glyph.text.end;
+            glyphs.push(glyph);
         }
-        let field = |record: &[u8], n: usize| {
-            u32::from_le_bytes([
-                record[4 * n],
-                record[4 * n + 1],
-                record[4 * n + 2],
-                record[4 * n + 3],
-            ])
-        };
-        Ok(bytes
-            .chunks_exact(RECORD)
-            .map(|record| PlacedGlyph {
-                id: field(record, 0),
-                advance: f32::from_bits(field(record, 1)),
-                x_offset: f32::from_bits(field(record, 2)),
-                y_offset: f32::from_bits(field(record, 3)),
-                text: field(record, 4) as usize..field(record, 5) as usize,
-            })
-            .collect())
+        Ok(glyphs)
     }
 }
 
@@ -820,44 +920,54 @@ mod tests {
     }
 
     #[test]
-    fn glyphs_are_kept_as_fixed_records_and_cut_ones_are_refused() {
+    fn glyphs_are_kept_as_short_records_and_bad_ones_are_refused() {
         let mut glyphs = run("xyz", &[5.5, -0.25, 3.0], 1.0);
-        glyphs.glyphs[1].x_offset = 1.5;
-        glyphs.glyphs[2].y_offset = -2.0;
-        glyphs.glyphs[2].text = 1..3;
         let bytes = postcard::to_stdvec(&glyphs).unwrap();
         let back: TextRun = postcard::from_bytes(&bytes).unwrap();
         assert_eq!(back, glyphs);
-        // Three 24-byte records after their length, somewhere in the run.
+        // Three plain glyphs, each a byte of flags, a two-byte id and a
+        // four-byte advance, after their length, somewhere in the run.
         let records: Vec<u8> = glyphs
             .glyphs
             .iter()
             .flat_map(|g| {
-                [
-                    g.id,
-                    g.advance.to_bits(),
-                    g.x_offset.to_bits(),
-                    g.y_offset.to_bits(),
-                    g.text.start as u32,
-                    g.text.end as u32,
-                ]
+                let mut record = vec![0u8];
+                record.extend((g.id as u16).to_le_bytes());
+                record.extend(g.advance.to_bits().to_le_bytes());
+                record
             })
-            .flat_map(u32::to_le_bytes)
             .collect();
         let at = bytes
             .windows(records.len())
             .position(|w| w == records)
             .expect("the records, packed");
-        assert_eq!(bytes[at - 1], 72, "their length");
-        // A record one byte short does not read.
-        let mut cut = bytes.clone();
-        cut[at - 1] = 71;
-        cut.remove(at + 71);
-        assert!(postcard::from_bytes::<TextRun>(&cut).is_err());
-        // A range past what a record holds is not written.
+        assert_eq!(bytes[at - 1], 21, "their length");
+        // Offsets, a wide id, a text that starts elsewhere or is not one
+        // byte long, a -0 offset, a range past 4 GB: each kept exactly.
+        glyphs.glyphs[0].id = 70_000;
+        glyphs.glyphs[1].x_offset = 1.5;
+        glyphs.glyphs[1].y_offset = -0.0;
+        glyphs.glyphs[2].y_offset = -2.0;
+        glyphs.glyphs[2].text = 1..3;
         let mut far = glyphs.clone();
-        far.glyphs[0].text = 0..(u32::MAX as usize + 1);
-        assert!(postcard::to_stdvec(&far).is_err());
+        far.glyphs[0].text = 0..(u32::MAX as usize + 7);
+        for glyphs in [glyphs, far] {
+            let bytes = postcard::to_stdvec(&glyphs).unwrap();
+            let back: TextRun = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(back, glyphs);
+            let bits = |run: &TextRun| -> Vec<u32> {
+                run.glyphs.iter().map(|g| g.y_offset.to_bits()).collect()
+            };
+            assert_eq!(bits(&back), bits(&glyphs), "-0 stays -0");
+        }
+        // A record cut short, or with flags no writer sets, does not read.
+        let mut cut = bytes.clone();
+        cut[at - 1] = 20;
+        cut.remove(at + 20);
+        assert!(postcard::from_bytes::<TextRun>(&cut).is_err());
+        let mut odd = bytes.clone();
+        odd[at] = 0x80;
+        assert!(postcard::from_bytes::<TextRun>(&odd).is_err());
     }
 
     #[test]

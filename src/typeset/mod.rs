@@ -278,7 +278,7 @@ pub struct LayoutCache {
 /// The version of what a [`LayoutCache`] keeps and how its keys are made,
 /// in every key: a change to either (within one quire version, as in
 /// development) must miss, not read chapters set another way.
-pub const LAYOUT_FORMAT: u32 = 6;
+pub const LAYOUT_FORMAT: u32 = 7;
 
 /// A chapter set: its pages and its warnings.
 pub type SetChapter = (pages::ChapterPages, Vec<Diagnostic>);
