@@ -12,11 +12,8 @@
 //! each deflated entry by its content for the next build, so a rebuild
 //! deflates only what changed: the same bytes either way.
 
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use flate2::Compression;
-use flate2::write::DeflateEncoder;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -94,9 +91,7 @@ pub fn write_cached(entries: &[Entry], timestamp: i64, cache: Option<&EntryCache
 }
 
 fn crc32(data: &[u8]) -> u32 {
-    let mut crc = flate2::Crc::new();
-    crc.update(data);
-    crc.sum()
+    libdeflater::crc32(data)
 }
 
 /// An entry's data deflated, and the CRC-32 of the data.
@@ -108,11 +103,14 @@ struct Deflated {
 
 impl Deflated {
     fn new(data: &[u8]) -> Deflated {
-        let mut encoder = DeflateEncoder::new(Vec::new(), Compression::default());
-        encoder.write_all(data).expect("writing to memory");
+        let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
+        let mut out = vec![0; compressor.deflate_compress_bound(data.len())];
+        // The bound is room enough: compressing into it cannot fail.
+        let written = compressor.deflate_compress(data, &mut out).unwrap_or(0);
+        out.truncate(written);
         Deflated {
             crc: crc32(data),
-            data: encoder.finish().expect("writing to memory").into(),
+            data: out.into(),
         }
     }
 }
