@@ -636,7 +636,7 @@ pub struct WordCache {
 }
 
 /// The words of one setup, by their text.
-type SetupWords = rustc_hash::FxHashMap<Box<str>, Arc<WordItems>>;
+type SetupWords = rustc_hash::FxHashMap<Box<str>, WordItems>;
 
 /// A [`WordSetup`] kept.
 #[derive(Debug)]
@@ -686,12 +686,12 @@ impl WordCache {
         self.last
     }
 
-    fn get(&self, slot: usize, word: &str) -> Option<Arc<WordItems>> {
-        self.setups[slot].1.get(word).cloned()
+    fn get(&self, slot: usize, word: &str) -> Option<&WordItems> {
+        self.setups[slot].1.get(word)
     }
 
     fn put(&mut self, slot: usize, word: &str, items: WordItems) {
-        self.setups[slot].1.insert(word.into(), Arc::new(items));
+        self.setups[slot].1.insert(word.into(), items);
     }
 }
 
