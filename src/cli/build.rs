@@ -97,23 +97,35 @@ pub fn run(args: BuildArgs, context: &Context) -> i32 {
         Some((kept, read)) => (Some(kept), read),
         None => (None, Duration::ZERO),
     };
-    let writing = std::time::Instant::now();
-    let files = match write(&made, &out) {
-        Ok(files) => files,
-        Err(message) => return fail(message),
-    };
-    let written = writing.elapsed();
-    let keeping = std::time::Instant::now();
-    if let Some(kept) = &kept
-        && let Err(error) = kept.save()
-    {
-        // The editions are written; only the next build's head start is lost.
+    // The editions and the cache go to disk at the same time (the cache's
+    // files are apart from the editions', and the cache is keyed by
+    // content: kept even when an edition cannot be written, it is right).
+    let ((files, written), (kept_error, saved)) = std::thread::scope(|scope| {
+        let saving = kept.as_ref().map(|kept| {
+            scope.spawn(move || {
+                let keeping = Instant::now();
+                (kept.save().err(), keeping.elapsed())
+            })
+        });
+        let writing = Instant::now();
+        let files = write(&made, &out);
+        let written = writing.elapsed();
+        let saved = saving
+            .and_then(|saving| saving.join().ok())
+            .unwrap_or((None, Duration::ZERO));
+        ((files, written), saved)
+    });
+    if let Some(error) = kept_error {
+        // Only the next build's head start is lost.
         super::note(format!(
             "cannot keep the build cache in {}: {error}",
             out.join(super::cache::FOLDER).display()
         ));
     }
-    let saved = keeping.elapsed();
+    let files = match files {
+        Ok(files) => files,
+        Err(message) => return fail(message),
+    };
     for (name, bytes) in &files {
         context.say(&format!(
             "wrote {} ({})",
