@@ -18,6 +18,7 @@
 use std::sync::Arc;
 
 use crate::epub::EntryCache;
+use crate::manifest::DigestCache;
 use crate::pdf::PageCache;
 use crate::typeset::LayoutCache;
 
@@ -33,13 +34,20 @@ pub struct BuildCache {
     pub pages: PageCache,
     /// The EPUB's files, deflated.
     pub entries: EntryCache,
+    /// The editions' digests, to take up where the next build's bytes
+    /// first differ: kept for builds that follow one another in one
+    /// process, not for one build.
+    pub digests: Option<DigestCache>,
 }
 
 impl BuildCache {
     /// A new, empty cache, for builds that follow one another in one
     /// process (`quire watch`).
     pub fn new() -> Self {
-        Self::default()
+        BuildCache {
+            digests: Some(DigestCache::default()),
+            ..Self::default()
+        }
     }
 
     /// A new, empty cache for one build, whose chapters are kept as

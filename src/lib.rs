@@ -68,13 +68,14 @@
 //!   [`progress`].
 //! - [`cache`]: the [`BuildCache`](cache::BuildCache) a build fills and the
 //!   next starts from (chapters set, the PDF's compressed pages, fonts and
-//!   images, the EPUB's deflated files), and the
+//!   images, the EPUB's deflated files; in `quire watch`, the editions'
+//!   digests to take up where their bytes change), and the
 //!   bytes it is kept in; `cli/cache.rs` keeps it in `OUT/.quire-cache/`.
 //! - [`pdf`]: frames → PDF bytes, our own writer on `pdf-writer`: one
 //!   pass over the clusters each page draws (its sheet's, listed once per
 //!   sheet) fixes each face's subset (`subsetter`) and its ToUnicode
-//!   texts; each page's content stream is then drawn and compressed in
-//!   parallel (`/ActualText` where a glyph does not stand
+//!   texts; each page's content stream is then drawn and compressed
+//!   (libdeflate) in parallel (`/ActualText` where a glyph does not stand
 //!   for its ToUnicode text, as a hyphen carrying the rest of its word);
 //!   images, links, outline, page labels, `/Info` and XMP. A
 //!   [`PageCache`](pdf::PageCache) keeps compressed pages, font subsets
@@ -98,7 +99,9 @@
 //! - [`manifest`]: the build manifest (inputs with their SHA-256, outputs
 //!   with SHA-256 and size, tool version, `SOURCE_DATE_EPOCH`, git commit,
 //!   effective configuration) as JSON, read back and checked, and the
-//!   differences between two. Does no I/O.
+//!   differences between two; a [`DigestCache`](manifest::DigestCache)
+//!   takes an edition's SHA-256 up from where its bytes first differ from
+//!   the last build's. Does no I/O.
 //!
 //! # Invariants
 //!
@@ -326,8 +329,12 @@ pub fn compile_with(world: &dyn World, progress: &dyn progress::Progress) -> Com
 /// The SHA-256 of `bytes`, in lower-case hexadecimal.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
+    hex_of(&sha2::Sha256::digest(bytes))
+}
+
+/// A digest in lower-case hexadecimal.
+fn hex_of(digest: &[u8]) -> String {
     use std::fmt::Write;
-    let digest = sha2::Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
     for byte in digest {
         let _ = write!(hex, "{byte:02x}");
@@ -403,7 +410,7 @@ pub fn render_with(
                 fonts,
                 timestamp,
                 progress,
-                cache.map(|cache| &cache.entries),
+                cache,
             ),
             Edition::Pdf => pdf_edition(book, config, fonts, timestamp, progress, cache),
         })
@@ -442,25 +449,36 @@ fn epub_edition(
     fonts: &fonts::FontSet,
     timestamp: Option<i64>,
     progress: &dyn progress::Progress,
-    cache: Option<&epub::EntryCache>,
+    cache: Option<&cache::BuildCache>,
 ) -> Result<Made, Diagnostic> {
     let options = epub::EpubOptions {
         numbering: config.epub.footnote_numbering,
         timestamp,
     };
     progress.begin(progress::Stage::Epub, book.chapters.len());
-    let epub = epub::export_cached(book, &options, templates, fonts, progress, cache);
+    let entries = cache.map(|cache| &cache.entries);
+    let epub = epub::export_cached(book, &options, templates, fonts, progress, entries);
     progress.end(progress::Stage::Epub);
     let epub = epub?;
+    let name = format!("{}.epub", book.meta.slug);
     Ok(Made {
         output: Output {
             edition: Edition::Epub,
-            name: format!("{}.epub", book.meta.slug),
-            sha256: manifest::Sha256::of(&epub.bytes),
+            sha256: digest(cache, &name, &epub.bytes),
+            name,
             bytes: epub.bytes,
         },
         warnings: epub.warnings,
     })
+}
+
+/// The SHA-256 of an edition's bytes, taken up from the last build's where
+/// the cache keeps digests (see [`manifest::DigestCache`]).
+fn digest(cache: Option<&cache::BuildCache>, name: &str, bytes: &[u8]) -> manifest::Sha256 {
+    match cache.and_then(|cache| cache.digests.as_ref()) {
+        Some(digests) => digests.sha256(name, bytes),
+        None => manifest::Sha256::of(bytes),
+    }
 }
 
 /// What the PDF says about itself, from the book's metadata: the build's
@@ -508,11 +526,12 @@ fn pdf_edition(
         progress.end(Stage::Pdf);
         scope.spawn(move || drop(document));
         let bytes = bytes?;
+        let name = format!("{}.pdf", book.meta.slug);
         Ok(Made {
             output: Output {
                 edition: Edition::Pdf,
-                name: format!("{}.pdf", book.meta.slug),
-                sha256: manifest::Sha256::of(&bytes),
+                sha256: digest(cache, &name, &bytes),
+                name,
                 bytes,
             },
             warnings: diagnostics,

@@ -130,9 +130,15 @@ pub fn load(world: &dyn World, sources: &mut SourceMap, sink: &mut Sink) -> Opti
         );
     }
 
+    // The chapters are read (and, through the recording world, hashed) in
+    // parallel, then decoded in order.
+    let read: Vec<_> = {
+        use rayon::prelude::*;
+        paths.par_iter().map(|(path, _)| world.read(path)).collect()
+    };
     let mut chapters = Vec::new();
-    for (path, span) in paths {
-        match world.read(&path) {
+    for ((path, span), read) in paths.into_iter().zip(read) {
+        match read {
             Ok(bytes) => match decode(&path, bytes, sources) {
                 Ok(file) => chapters.push(ChapterFile { path, file }),
                 Err(diagnostic) => sink.push(diagnostic),

@@ -128,6 +128,76 @@ impl OutputFile {
     }
 }
 
+/// The SHA-256 of each edition, kept from one build to the next in one
+/// process (`quire watch`) so that the next build's digest is taken up from
+/// where its bytes first differ. SHA-256 reads its input in order: the
+/// state after a stretch of bytes the two versions share is the same in
+/// both, and an edit to one chapter leaves every byte before it as it was.
+/// The digests are those [`Sha256::of`] gives.
+#[derive(Debug, Default)]
+pub struct DigestCache {
+    last: std::sync::Mutex<rustc_hash::FxHashMap<String, Resumable>>,
+}
+
+/// The bytes an edition had, and the digest's state after each whole
+/// [`MARK`] of them (the first: before any).
+#[derive(Debug)]
+struct Resumable {
+    bytes: Vec<u8>,
+    marks: Vec<sha2::Sha256>,
+}
+
+/// How far apart the kept states are (a whole number of SHA-256's 64-byte
+/// blocks).
+const MARK: usize = 64 * 1024;
+
+impl DigestCache {
+    /// The digest of `bytes`, the edition named `name`, taken up from the
+    /// last build's state where they first differ from its bytes.
+    pub fn sha256(&self, name: &str, bytes: &[u8]) -> Sha256 {
+        use sha2::Digest;
+        let last = self
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(name);
+        let (mut marks, from) = match last {
+            Some(last) => {
+                let same = last
+                    .bytes
+                    .chunks(MARK)
+                    .zip(bytes.chunks(MARK))
+                    .take_while(|(old, new)| old.len() == MARK && old == new)
+                    .count();
+                let at = same.min(last.marks.len() - 1);
+                let mut marks = last.marks;
+                marks.truncate(at + 1);
+                (marks, at * MARK)
+            }
+            None => (vec![sha2::Sha256::new()], 0),
+        };
+        let mut hasher = marks[marks.len() - 1].clone();
+        for chunk in bytes[from..].chunks(MARK) {
+            hasher.update(chunk);
+            if chunk.len() == MARK {
+                marks.push(hasher.clone());
+            }
+        }
+        let digest = Sha256(crate::hex_of(&hasher.finalize()));
+        self.last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(
+                name.to_string(),
+                Resumable {
+                    bytes: bytes.to_vec(),
+                    marks,
+                },
+            );
+        digest
+    }
+}
+
 /// A SHA-256 digest: 64 lower-case hexadecimal digits (a manifest with
 /// anything else there is refused).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -588,6 +658,37 @@ fn compare_outputs(old: &[OutputFile], new: &[OutputFile], differences: &mut Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Digests taken up from an earlier version's are those of the bytes
+    /// alone: an edit early, late, at a mark's edge, a longer and a shorter
+    /// file, the same file again, and an edition never seen.
+    #[test]
+    fn digests_taken_up_from_the_last_build_are_the_bytes_own() {
+        let cache = DigestCache::default();
+        let mut bytes: Vec<u8> = (0..5 * MARK + 1234).map(|i| (i * 7 % 251) as u8).collect();
+        let mut check = |bytes: &[u8]| {
+            assert_eq!(cache.sha256("book.pdf", bytes), Sha256::of(bytes));
+        };
+        check(&bytes);
+        bytes[3 * MARK + 10] ^= 1;
+        check(&bytes);
+        bytes[2 * MARK] ^= 1;
+        check(&bytes);
+        bytes[2 * MARK - 1] ^= 1;
+        check(&bytes);
+        check(&bytes);
+        bytes.extend_from_slice(&[1; 70_000]);
+        check(&bytes);
+        bytes.truncate(MARK + 5);
+        check(&bytes);
+        bytes.truncate(MARK);
+        check(&bytes);
+        bytes[0] ^= 1;
+        check(&bytes);
+        check(&[]);
+        check(&bytes);
+        assert_eq!(cache.sha256("book.epub", b"abc"), Sha256::of(b"abc"));
+    }
     use serde_json::json;
 
     fn sha(digit: char) -> Sha256 {
