@@ -403,15 +403,9 @@ pub fn render_with(
     let made: Vec<Result<Made, Diagnostic>> = editions
         .par_iter()
         .map(|edition| match edition {
-            Edition::Epub => epub_edition(
-                book,
-                config,
-                templates,
-                fonts,
-                timestamp,
-                progress,
-                cache,
-            ),
+            Edition::Epub => {
+                epub_edition(book, config, templates, fonts, timestamp, progress, cache)
+            }
             Edition::Pdf => pdf_edition(book, config, fonts, timestamp, progress, cache),
         })
         .collect();

@@ -666,7 +666,7 @@ mod tests {
     fn digests_taken_up_from_the_last_build_are_the_bytes_own() {
         let cache = DigestCache::default();
         let mut bytes: Vec<u8> = (0..5 * MARK + 1234).map(|i| (i * 7 % 251) as u8).collect();
-        let mut check = |bytes: &[u8]| {
+        let check = |bytes: &[u8]| {
             assert_eq!(cache.sha256("book.pdf", bytes), Sha256::of(bytes));
         };
         check(&bytes);

@@ -857,14 +857,8 @@ impl Writer<'_, '_> {
         let body = context.justify && !self.in_notes;
         let variants = self.variants && body;
         let memo = if body { self.memo.as_deref_mut() } else { None };
-        let (mut lines, others) = paragraph::set_with_variants(
-            spans,
-            &setting,
-            self.shaper,
-            hyphenator,
-            variants,
-            memo,
-        );
+        let (mut lines, others) =
+            paragraph::set_with_variants(spans, &setting, self.shaper, hyphenator, variants, memo);
         if keep && !context.justify && lines.len() > 1 {
             lines = paragraph::balance(spans, &setting, self.shaper, lines);
         }

@@ -251,7 +251,8 @@ pub struct Variant {
 /// deterministic layout never asks) is set afresh.
 #[derive(Default)]
 pub struct Memo {
-    kept: Vec<Kept>,
+    /// The paragraphs kept, each until it is taken back.
+    kept: Vec<Option<Kept>>,
     /// The next paragraph to take back.
     next: usize,
     keeping: bool,
@@ -283,16 +284,6 @@ impl Memo {
         self.next = 0;
     }
 
-    /// How many paragraphs are kept.
-    pub fn len(&self) -> usize {
-        self.kept.len()
-    }
-
-    /// Whether none is.
-    pub fn is_empty(&self) -> bool {
-        self.kept.is_empty()
-    }
-
     /// The next paragraph kept, if it is the one of `spans` on `measure`.
     fn take(&mut self, spans: &[Span], measure: f32) -> Option<(Built, linebreak::Breaking)> {
         if self.keeping {
@@ -300,33 +291,25 @@ impl Memo {
         }
         let at = self.next;
         self.next += 1;
-        let kept = self.kept.get_mut(at)?;
+        let slot = self.kept.get_mut(at)?;
+        let kept = slot.as_ref()?;
         if kept.spans != spans.len() || kept.bytes != text_bytes(spans) || kept.measure != measure {
-            debug_assert!(false, "a paragraph taken back is the one kept");
             return None;
         }
-        let built = std::mem::replace(&mut kept.built, Built::default());
-        let breaking = std::mem::replace(
-            &mut kept.breaking,
-            linebreak::Breaking {
-                lines: Vec::new(),
-                pass: linebreak::Pass::First,
-                demerits: 0.0,
-            },
-        );
-        Some((built, breaking))
+        let kept = slot.take()?;
+        Some((kept.built, kept.breaking))
     }
 
     /// Keeps a paragraph's items and breaking, when keeping.
     fn keep(&mut self, spans: &[Span], measure: f32, built: Built, breaking: linebreak::Breaking) {
         if self.keeping {
-            self.kept.push(Kept {
+            self.kept.push(Some(Kept {
                 spans: spans.len(),
                 bytes: text_bytes(spans),
                 measure,
                 built,
                 breaking,
-            });
+            }));
         }
     }
 }
@@ -589,7 +572,6 @@ fn drop_prefix(line: &mut SetLine, mut bytes: usize) -> bool {
 
 /// A paragraph's items, what each stands for, and which are struck
 /// through.
-#[derive(Default)]
 struct Built {
     items: Vec<Item>,
     contents: Vec<Content>,
@@ -1529,6 +1511,82 @@ mod tests {
             .collect::<Vec<_>>()
             .join("");
         assert_eq!(copied.replace(' ', ""), text.replace(' ', ""));
+    }
+
+    /// Paragraphs kept by a memo and taken back are set, variants and all,
+    /// as they are without it; one already taken, or not the paragraph
+    /// kept, is set afresh.
+    #[test]
+    fn a_memo_gives_back_the_settings_a_paragraph_has_without_it() {
+        let fonts = FontSet::embedded();
+        let mut shaper = Shaper::new(&fonts);
+        let texts = [
+            "The quick brown fox jumps over the lazy dog by the river, again and \
+             again, until the evening comes and the dog, at last, gets up and goes \
+             home along the road that runs beside the water, past the mill and the \
+             bridge, to the farm where the fox was never seen again.",
+            "A second paragraph, shorter, with words enough for a few lines on a \
+             narrow measure such as this one, and a few more after them.",
+        ];
+        let paragraphs: Vec<[Span; 1]> = texts
+            .iter()
+            .map(|text| {
+                [Span {
+                    text: text.to_string(),
+                    style: SpanStyle::default(),
+                }]
+            })
+            .collect();
+        type Set = (Vec<SetLine>, Vec<(i32, Vec<SetLine>, f64)>);
+        let plain = |(lines, variants): (Vec<SetLine>, Vec<Variant>)| -> Set {
+            let variants = variants
+                .into_iter()
+                .map(|v| (v.looseness, v.lines, v.demerits))
+                .collect();
+            (lines, variants)
+        };
+        let mut some_variant = false;
+        for measure in (150..=330).step_by(20) {
+            let on = setting(&[], measure as f32);
+            let mut alone = |spans: &[Span], variants: bool| -> Set {
+                plain(set_with_variants(
+                    spans,
+                    &on,
+                    &mut shaper,
+                    None,
+                    variants,
+                    None,
+                ))
+            };
+            let expected: Vec<(Set, Set)> = paragraphs
+                .iter()
+                .map(|spans| (alone(spans, false), alone(spans, true)))
+                .collect();
+            let mut memo = Memo::keeping();
+            for (spans, (without, _)) in paragraphs.iter().zip(&expected) {
+                let kept = set_with_variants(spans, &on, &mut shaper, None, false, Some(&mut memo));
+                assert_eq!(&plain(kept), without);
+            }
+            assert_eq!(memo.kept.len(), 2);
+            // Taken back in order, then again, then in another order.
+            for order in [[0, 1], [0, 1], [1, 0]] {
+                memo.replay();
+                for at in order {
+                    let set = set_with_variants(
+                        &paragraphs[at],
+                        &on,
+                        &mut shaper,
+                        None,
+                        true,
+                        Some(&mut memo),
+                    );
+                    let set = plain(set);
+                    some_variant |= !set.1.is_empty();
+                    assert_eq!(set, expected[at].1, "measure {measure}, order {order:?}");
+                }
+            }
+        }
+        assert!(some_variant, "some measure leaves room for a variant");
     }
 
     /// A soft hyphen is a break that draws a hyphen when taken, and nothing

@@ -651,7 +651,11 @@ impl<'a> Breaker<'a> {
     ) -> Self {
         // A paragraph of n items reaches about n / 8 breaks (n / 2 when
         // line numbers are kept apart): room for them at once.
-        let room = if apart { items.len() / 2 } else { items.len() / 8 } + 8;
+        let room = if apart {
+            items.len() / 2
+        } else {
+            items.len() / 8
+        } + 8;
         let mut breaker = Breaker {
             items,
             width,

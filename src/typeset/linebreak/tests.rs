@@ -874,7 +874,11 @@ fn break_loose_equals_one_breaking_per_looseness() {
                     ..params.clone()
                 },
             );
-            assert_eq!(got.as_ref(), Some(&alone), "round {round}, looseness {looseness}");
+            assert_eq!(
+                got.as_ref(),
+                Some(&alone),
+                "round {round}, looseness {looseness}"
+            );
             match short {
                 Some(short) => {
                     assert_eq!(short, &alone, "round {round}, looseness {looseness}");
