@@ -1054,17 +1054,13 @@ struct Room {
 impl Room {
     /// Counts what an item draws.
     fn add(&mut self, content: &Content) {
+        let mut piece = |piece: &Piece| {
+            self.glyphs += piece.glyphs.len();
+            self.text += piece.text.len();
+        };
         match content {
-            Content::Pieces(pieces) => {
-                for piece in pieces.iter() {
-                    self.glyphs += piece.glyphs.len();
-                    self.text += piece.text.len();
-                }
-            }
-            Content::Hyphen { piece } => {
-                self.glyphs += piece.glyphs.len();
-                self.text += piece.text.len();
-            }
+            Content::Pieces(pieces) => pieces.iter().for_each(piece),
+            Content::Hyphen { piece: hyphen } => piece(hyphen),
             Content::Space { .. } => {
                 self.glyphs += 1;
                 self.text += 1;
@@ -1117,6 +1113,7 @@ fn append_glyphs(
     expansion: f32,
     scale: f32,
 ) -> f32 {
+    room.take(glyphs.len(), text.len());
     let mut width = 0.0f32;
     let mut placed = |g: &PlacedGlyph, offset: usize, rise: f32| {
         let advance = g.advance * scale;
@@ -1140,10 +1137,8 @@ fn append_glyphs(
         run.text.push_str(text);
         run.glyphs
             .extend(glyphs.iter().map(|g| placed(g, offset, 0.0)));
-        room.take(glyphs.len(), text.len());
         return width;
     }
-    room.take(glyphs.len(), text.len());
     let mut run_glyphs = Vec::with_capacity(glyphs.len() + room.glyphs);
     run_glyphs.extend(glyphs.iter().map(|g| placed(g, 0, rise)));
     let mut run_text = String::with_capacity(text.len() + room.text);
