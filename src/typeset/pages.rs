@@ -18,7 +18,10 @@
 //! placed). Where notes run over, one place may be reached with notes
 //! placed to different lines; the cheapest [`BEAM`] of those are kept, so
 //! the search is exact while a place has at most that many (as in every
-//! book measured) and a good approximation beyond. A page ends after a line
+//! book measured) and a good approximation beyond. A first way through,
+//! taken greedily page by page, bounds the search: no state that costs
+//! more than that whole way is followed, which leaves most of them out
+//! and the pages chosen as they were. A page ends after a line
 //! whose
 //! [`keep_with_next`](Line::keep_with_next) is off (so never an orphan, a
 //! widow or a heading at a page foot), and it costs:
@@ -144,6 +147,18 @@ struct Reached {
     cost: f64,
     from: Option<(Pos, usize)>,
     page: Option<Break>,
+}
+
+/// The way through a chapter [`Layout::shortest`] found.
+struct Shortest {
+    /// Its pages.
+    pages: Vec<Break>,
+    /// What it costs (infinite when it stops short of the end).
+    #[cfg_attr(not(test), allow(dead_code))]
+    cost: f64,
+    /// How many states the search settled.
+    #[cfg_attr(not(test), allow(dead_code))]
+    settled: usize,
 }
 
 /// A stretch of the body set one way or several: a paragraph and its
@@ -426,11 +441,117 @@ impl<'a> Layout<'a> {
 
     /// The best page breaks: a shortest path from the chapter's start to
     /// its end.
+    ///
+    /// No page costs less than nothing, so no state on the best path costs
+    /// more than any whole path: the search first walks one greedily (each
+    /// page the cheapest from where the last ended) and then leaves out
+    /// every state that costs more than that walk. The states left out are
+    /// the most: a page that ends lines short of its foot costs thousands.
+    /// What it finds is what the search without a bound finds; were the
+    /// bounded search ever to miss the end (the [`BEAM`] makes it inexact
+    /// where a place is reached more than that many ways), the search runs
+    /// again without one.
     fn breaks(&self) -> Vec<Break> {
-        let start = Pos { u: 0, t: 0, v: 0 };
+        if let Some(bound) = self.greedy_cost()
+            && let Some(found) = self.shortest(bound)
+        {
+            return found.pages;
+        }
+        self.shortest(f64::INFINITY)
+            .map(|found| found.pages)
+            .unwrap_or_default()
+    }
+
+    /// The start of the chapter, no notes placed.
+    fn start(&self) -> (Pos, usize) {
+        (Pos { u: 0, t: 0, v: 0 }, 0)
+    }
+
+    /// The state at the end: all of the body and every note line placed.
+    fn last(&self) -> (Pos, usize) {
+        (self.end(), self.note_lines.len())
+    }
+
+    /// The pages that can follow state `(from, j)`, reached at `cost`,
+    /// each with the cost of the path through it, into `found` (emptied
+    /// first). When none fits, the least that moves on, past the page's
+    /// foot, at a cost above any page that fits: a line of the body, or
+    /// at the chapter's end a line of the notes.
+    fn pages_from(&self, from: Pos, j: usize, cost: f64, found: &mut Vec<(f64, Break)>) {
+        found.clear();
+        let mut search = Search {
+            layout: self,
+            from,
+            j,
+            called: self.called(from),
+            cost,
+            best: std::mem::take(found),
+            fallback: None,
+        };
+        search.run();
+        *found = std::mem::take(&mut search.best);
+        if !found.is_empty() {
+            return;
+        }
+        let at_end = from == self.end();
+        let page = search.fallback.unwrap_or(Break {
+            from,
+            to: if at_end {
+                from
+            } else {
+                self.normal(Pos {
+                    t: from.t + 1,
+                    ..from
+                })
+            },
+            notes: (j, if at_end { j + 1 } else { j }),
+            flex: 0,
+            forced: false,
+            overfull: true,
+        });
+        if (page.to, page.notes.1) != (from, j) {
+            found.push((cost + FORCED * 100.0, page));
+        }
+    }
+
+    /// The cost of a way through the chapter taken greedily, each page the
+    /// cheapest that can follow the last; `None` if that way does not get
+    /// to the end.
+    fn greedy_cost(&self) -> Option<f64> {
+        let last = self.last();
+        let (mut at, mut cost) = (self.start(), 0.0);
+        let mut found = Vec::new();
+        // Each page places a line of the body or of the notes at least.
+        let lines: usize = self
+            .units
+            .iter()
+            .map(|unit| unit.versions[0].lines.len())
+            .sum();
+        for _ in 0..=lines + self.note_lines.len() + 1 {
+            if at == last {
+                return Some(cost);
+            }
+            self.pages_from(at.0, at.1, cost, &mut found);
+            let (next, page) = found
+                .iter()
+                .copied()
+                .reduce(|best, page| if page.0 < best.0 { page } else { best })?;
+            cost = next;
+            at = (page.to, page.notes.1);
+        }
+        None
+    }
+
+    /// The cheapest way from the chapter's start to its end through
+    /// states that cost at most `bound`; `None` if the end is not reached.
+    fn shortest(&self, bound: f64) -> Option<Shortest> {
+        let start = self.start();
+        // Sums of the same costs in another order may differ in their
+        // last bits: the bound is widened by far more than that.
+        let bound = bound + bound.abs() * 1e-9 + 1e-6;
         let mut reached: BTreeMap<(Pos, usize), Reached> = BTreeMap::new();
         reached.insert(
-            (start, 0),
+            start,
             Reached {
                 cost: 0.0,
                 from: None,
@@ -440,64 +561,23 @@ impl<'a> Layout<'a> {
         // The states settled (each reached at its least cost), looked up
         // by key only: a hash map.
         let mut done: rustc_hash::FxHashMap<(Pos, usize), Reached> = Default::default();
-        let last = (self.end(), self.note_lines.len());
+        let last = self.last();
         // The pages found from each state, one buffer for all of them.
-        let mut found_pages = Vec::new();
+        let mut found = Vec::new();
         while let Some(((pos, j), here)) = reached.pop_first() {
             done.insert((pos, j), here);
             if (pos, j) == last {
                 continue;
             }
-            let mut search = Search {
-                layout: self,
-                from: pos,
-                j,
-                called: self.called(pos),
-                cost: here.cost,
-                best: std::mem::take(&mut found_pages),
-                fallback: None,
-            };
-            search.run();
-            let found = !search.best.is_empty();
-            found_pages = std::mem::take(&mut search.best);
-            for (cost, page) in found_pages.drain(..) {
-                relax(
-                    &mut reached,
-                    &done,
-                    (page.to, page.notes.1),
-                    (pos, j),
-                    cost,
-                    page,
-                );
-            }
-            if !found {
-                // Nothing fits: the least that moves on, past the page's
-                // foot: a line of the body, or at the chapter's end a line
-                // of the notes.
-                let at_end = pos == self.end();
-                let page = search.fallback.unwrap_or(Break {
-                    from: pos,
-                    to: if at_end {
-                        pos
-                    } else {
-                        self.normal(Pos {
-                            t: pos.t + 1,
-                            ..pos
-                        })
-                    },
-                    notes: (j, if at_end { j + 1 } else { j }),
-                    flex: 0,
-                    forced: false,
-                    overfull: true,
-                });
-                let to = (page.to, page.notes.1);
-                if to != (pos, j) {
+            self.pages_from(pos, j, here.cost, &mut found);
+            for &(cost, page) in &found {
+                if cost <= bound {
                     relax(
                         &mut reached,
                         &done,
-                        to,
+                        (page.to, page.notes.1),
                         (pos, j),
-                        here.cost + FORCED * 100.0,
+                        cost,
                         page,
                     );
                 }
@@ -506,11 +586,14 @@ impl<'a> Layout<'a> {
         // Back from the end.
         let mut pages = Vec::new();
         let mut at = last;
-        // Every state has a way on (the fallback above), so the end is
-        // always reached.
-        debug_assert!(done.contains_key(&at), "the chapter's end is reached");
         if !done.contains_key(&at) {
-            at = done.keys().max().copied().unwrap_or((start, 0));
+            if bound.is_finite() {
+                return None;
+            }
+            // Every state has a way on (the fallback above), so the end
+            // is always reached; were it not, the pages up to the
+            // farthest state reached.
+            at = done.keys().max().copied().unwrap_or(start);
         }
         while let Some(reached) = done.get(&at) {
             match (reached.from, reached.page) {
@@ -522,7 +605,11 @@ impl<'a> Layout<'a> {
             }
         }
         pages.reverse();
-        pages
+        Some(Shortest {
+            pages,
+            cost: done.get(&last).map_or(f64::INFINITY, |end| end.cost),
+            settled: done.len(),
+        })
     }
 
     /// The units whole on a page from `from` to `to` whose versions a line
@@ -1285,4 +1372,169 @@ fn ascent(line: &Line) -> f32 {
             Item::Rule { .. } | Item::Image { .. } => -item.y,
         })
         .fold(0.0f32, f32::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::typeset::flow::Variant;
+
+    /// A small deterministic generator (xorshift), for the random chapters.
+    struct Random(u64);
+
+    impl Random {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn chance(&mut self, percent: usize) -> bool {
+            self.below(100) < percent
+        }
+    }
+
+    fn style() -> Style {
+        let config = crate::config::parse("[book]\ntitle = \"T\"\n", crate::source::FileId(0))
+            .expect("a config");
+        Style::new(&config, &crate::fonts::FontSet::embedded())
+    }
+
+    /// The lines of a paragraph of `count` lines, as the flow sets them
+    /// (its first and last but one keep with the next), calling `calls`
+    /// on random lines.
+    fn paragraph(random: &mut Random, style: &Style, count: usize, calls: &[usize]) -> Vec<Line> {
+        let leading = style.size * style.leading_ratio;
+        let mut lines: Vec<Line> = (0..count)
+            .map(|t| {
+                let mut line = Line::new(leading, Vec::new());
+                line.role = Role::Text {
+                    first: t == 0,
+                    last: t + 1 == count,
+                };
+                line.keep_with_next = count > 1 && (t == 0 || t + 2 == count);
+                line.penalty = if random.chance(10) { 100.0 } else { 0.0 };
+                line
+            })
+            .collect();
+        for &note in calls {
+            let t = random.below(count);
+            lines[t].marks.push(Marked {
+                mark: Mark::Note(note),
+                x: 0.0,
+                width: 1.0,
+            });
+        }
+        lines
+    }
+
+    /// A random chapter: paragraphs (some with settings a line shorter and
+    /// longer), headings, spaces, tall figures, and notes of one to
+    /// `longest` lines, some calling another note.
+    fn chapter(seed: u64, style: &Style, longest: usize) -> ChapterFlow {
+        let mut random = Random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let leading = style.size * style.leading_ratio;
+        let mut body = vec![Flow::Space(3.0 * leading)];
+        let mut notes: Vec<Vec<Line>> = Vec::new();
+        for _ in 0..10 + random.below(40) {
+            if random.chance(10) {
+                let mut heading = Line::new(1.5 * leading, Vec::new());
+                heading.role = Role::Heading;
+                heading.keep_with_next = true;
+                body.push(Flow::Space(leading));
+                body.push(Flow::Line(heading));
+            } else if random.chance(5) {
+                let height = style.block_height * (0.2 + 0.1 * random.below(5) as f32);
+                body.push(Flow::Space(leading / 2.0));
+                body.push(Flow::Line(Line::new(height, Vec::new())));
+            }
+            if random.chance(30) {
+                body.push(Flow::Space(random.below(12) as f32));
+            }
+            let count = 1 + random.below(14);
+            let mut calls = Vec::new();
+            while random.chance(25) {
+                let note = notes.len();
+                let length = 1 + random.below(longest);
+                let mut lines = paragraph(&mut random, style, length, &[]);
+                if random.chance(20) {
+                    // A note called in this one's text.
+                    lines[0].marks.push(Marked {
+                        mark: Mark::Note(note + 1),
+                        x: 0.0,
+                        width: 1.0,
+                    });
+                    notes.push(lines);
+                    let length = 1 + random.below(3);
+                    notes.push(paragraph(&mut random, style, length, &[]));
+                } else {
+                    notes.push(lines);
+                }
+                calls.push(note);
+            }
+            let mut lines = paragraph(&mut random, style, count, &calls);
+            if count > 2 && random.chance(60) {
+                lines[0].variants = [count - 1, count + 1]
+                    .into_iter()
+                    .map(|other| Variant {
+                        lines: paragraph(&mut random, style, other, &calls),
+                        cost: random.below(3000) as f64,
+                    })
+                    .collect();
+            }
+            body.extend(lines.into_iter().map(Flow::Line));
+        }
+        ChapterFlow {
+            body,
+            notes,
+            links: Vec::new(),
+        }
+    }
+
+    /// What a way through a chapter is, page by page, to compare two.
+    fn pages(found: &[Break]) -> Vec<String> {
+        found.iter().map(|page| format!("{page:?}")).collect()
+    }
+
+    /// The search bounded by a greedy way's cost finds the same pages as
+    /// the search without a bound, settling far fewer states. Only where
+    /// the [`BEAM`] lost the best way (long notes carried over pages) can
+    /// the greedy way cost less than what the search finds: then the
+    /// bounded search does not get to the end, and the search runs again
+    /// without a bound.
+    #[test]
+    fn the_bounded_search_finds_the_best_pages() {
+        let style = style();
+        let (mut bounded, mut unbounded, mut again) = (0, 0, 0);
+        for seed in 1..=150 {
+            // Short notes, and (a third of the chapters) notes long enough
+            // to run over pages and reach a place many ways.
+            let longest = if seed % 3 == 0 { 40 } else { 6 };
+            let layout = Layout::new(chapter(seed, &style, longest), &style);
+            let best = layout.shortest(f64::INFINITY).expect("the end is reached");
+            let bound = layout.greedy_cost().expect("a greedy way to the end");
+            assert_eq!(pages(&layout.breaks()), pages(&best.pages), "seed {seed}");
+            match layout.shortest(bound) {
+                Some(found) => {
+                    assert!(bound >= best.cost, "seed {seed}: {bound} < {}", best.cost);
+                    assert_eq!(pages(&found.pages), pages(&best.pages), "seed {seed}");
+                    assert_eq!(found.cost, best.cost, "seed {seed}");
+                    bounded += found.settled;
+                }
+                None => {
+                    assert!(bound < best.cost, "seed {seed}: {bound} >= {}", best.cost);
+                    assert_eq!(longest, 40, "seed {seed}: only long notes lose a way");
+                    bounded += best.settled;
+                    again += 1;
+                }
+            }
+            unbounded += best.settled;
+        }
+        assert!(again < 10, "{again} chapters searched again");
+        assert!(
+            bounded * 2 < unbounded,
+            "the bound leaves out most states: {bounded} of {unbounded} settled"
+        );
+    }
 }
