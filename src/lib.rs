@@ -148,7 +148,7 @@ pub mod world;
 pub mod xml;
 
 use diag::{Diagnostic, Sink};
-use model::Book;
+use model::{Book, Chapter};
 use source::SourceMap;
 use world::World;
 
@@ -245,52 +245,33 @@ pub fn compile_with(world: &dyn World, progress: &dyn progress::Progress) -> Com
     .ok();
     progress.end(Stage::Load);
 
-    // Each chapter's Markdown → model.
+    // Each chapter's Markdown → model, the chapters in parallel (each with
+    // its own diagnostics, joined in book order). Slugs first: a chapter's
+    // depends on those before it.
     progress.begin(Stage::Parse, loaded.chapters.len());
     let mut slugs = Vec::new();
-    let mut chapters = Vec::with_capacity(loaded.chapters.len());
-    for file in &loaded.chapters {
-        let slug = markdown::chapter_slug(&file.path, &mut slugs);
-        let parsed = markdown::parse(
-            sources.get(file.file),
-            file.file,
-            file.path.clone(),
-            slug,
-            &mut sink,
-        );
-        let mut chapter = parsed.chapter;
-        lint::chapter(&chapter, &sources, &mut sink);
-        if let (Some(source), Some(span)) = (chapter.source.as_mut(), parsed.source_file_span)
-            && let Some(path) = &source.file
-        {
-            // The saved original's fingerprint, for the source appendix.
-            match world.read(path) {
-                Ok(bytes) => {
-                    let sha = sha256_hex(&bytes);
-                    // The original changed since it was imported?
-                    if let Some((recorded, at)) = &parsed.source_sha256
-                        && *recorded != sha
-                    {
-                        sink.push(
-                            Diagnostic::warning(
-                                "source-file-changed",
-                                format!("source file `{path}` is not the file that was imported: its SHA-256 is {sha}"),
-                            )
-                            .at(*at)
-                            .hint("restore the saved original, or record its new SHA-256 if the change is meant"),
-                        );
-                    }
-                    source.sha256 = Some(sha);
-                }
-                Err(_) => sink.push(
-                    Diagnostic::warning("source-file-missing", format!("source file `{path}` does not exist"))
-                        .at(span)
-                        .hint("keep the saved original in the book folder so the source appendix can record it"),
-                ),
-            }
-        }
+    let named: Vec<(&load::ChapterFile, String)> = loaded
+        .chapters
+        .iter()
+        .map(|file| (file, markdown::chapter_slug(&file.path, &mut slugs)))
+        .collect();
+    let parsed: Vec<(Chapter, Sink)> = {
+        use rayon::prelude::*;
+        let sources = &sources;
+        named
+            .into_par_iter()
+            .map(|(file, slug)| {
+                let mut sink = Sink::new();
+                let chapter = parse_chapter(world, sources, file, slug, &mut sink);
+                progress.step(Stage::Parse);
+                (chapter, sink)
+            })
+            .collect()
+    };
+    let mut chapters = Vec::with_capacity(parsed.len());
+    for (chapter, found) in parsed {
         chapters.push(chapter);
-        progress.step(Stage::Parse);
+        sink.extend(found.into_vec());
     }
     progress.end(Stage::Parse);
 
@@ -324,6 +305,56 @@ pub fn compile_with(world: &dyn World, progress: &dyn progress::Progress) -> Com
         fonts: Some(fonts),
         inputs: world.reads(),
     }
+}
+
+/// A chapter's Markdown → model, linted, with the fingerprint of the
+/// saved original it names (for the source appendix).
+fn parse_chapter(
+    world: &dyn World,
+    sources: &SourceMap,
+    file: &load::ChapterFile,
+    slug: String,
+    sink: &mut Sink,
+) -> Chapter {
+    let parsed = markdown::parse(
+        sources.get(file.file),
+        file.file,
+        file.path.clone(),
+        slug,
+        sink,
+    );
+    let mut chapter = parsed.chapter;
+    lint::chapter(&chapter, sources, sink);
+    if let (Some(source), Some(span)) = (chapter.source.as_mut(), parsed.source_file_span)
+        && let Some(path) = &source.file
+    {
+        // The saved original's fingerprint, for the source appendix.
+        match world.read(path) {
+            Ok(bytes) => {
+                let sha = sha256_hex(&bytes);
+                // The original changed since it was imported?
+                if let Some((recorded, at)) = &parsed.source_sha256
+                    && *recorded != sha
+                {
+                    sink.push(
+                        Diagnostic::warning(
+                            "source-file-changed",
+                            format!("source file `{path}` is not the file that was imported: its SHA-256 is {sha}"),
+                        )
+                        .at(*at)
+                        .hint("restore the saved original, or record its new SHA-256 if the change is meant"),
+                    );
+                }
+                source.sha256 = Some(sha);
+            }
+            Err(_) => sink.push(
+                Diagnostic::warning("source-file-missing", format!("source file `{path}` does not exist"))
+                    .at(span)
+                    .hint("keep the saved original in the book folder so the source appendix can record it"),
+            ),
+        }
+    }
+    chapter
 }
 
 /// The SHA-256 of `bytes`, in lower-case hexadecimal.
@@ -509,26 +540,34 @@ fn pdf_edition(
     } = typeset::typeset_cached(book, config, fonts, timestamp, progress, layout);
     progress.end(Stage::Typeset);
     // What is no longer needed is freed on threads of their own, beside the
-    // PDF's making and its digest rather than before them (the scope waits
-    // for them).
-    std::thread::scope(|scope| {
-        scope.spawn(move || drop(spent));
-        let meta = pdf_meta(book, timestamp);
-        progress.begin(Stage::Pdf, document.pages.len());
-        let pages = cache.map(|cache| &cache.pages);
-        let bytes = pdf::export_cached(&document, fonts, &book.images, &meta, progress, pages);
-        progress.end(Stage::Pdf);
-        scope.spawn(move || drop(document));
-        let bytes = bytes?;
-        let name = format!("{}.pdf", book.meta.slug);
-        Ok(Made {
-            output: Output {
-                edition: Edition::Pdf,
-                sha256: digest(cache, &name, &bytes),
-                name,
-                bytes,
-            },
-            warnings: diagnostics,
-        })
+    // PDF's making and its digest, and after them.
+    discard(spent);
+    let meta = pdf_meta(book, timestamp);
+    progress.begin(Stage::Pdf, document.pages.len());
+    let pages = cache.map(|cache| &cache.pages);
+    let bytes = pdf::export_cached(&document, fonts, &book.images, &meta, progress, pages);
+    progress.end(Stage::Pdf);
+    discard(document);
+    let bytes = bytes?;
+    let name = format!("{}.pdf", book.meta.slug);
+    Ok(Made {
+        output: Output {
+            edition: Edition::Pdf,
+            sha256: digest(cache, &name, &bytes),
+            name,
+            bytes,
+        },
+        warnings: diagnostics,
     })
+}
+
+/// Frees `value` on a thread of its own, not waited for: a build's pages
+/// take tens of milliseconds to free, which a process about to end need
+/// not wait for, and a long-running one (`quire watch`) spends beside its
+/// next work. Where no thread can be started, here.
+fn discard<T: Send + 'static>(value: T) {
+    // A failed spawn drops the closure, and the value with it.
+    let _ = std::thread::Builder::new()
+        .name("quire-free".into())
+        .spawn(move || drop(value));
 }
