@@ -120,7 +120,7 @@ impl Typeset {
         let before = |at: usize| -> f32 {
             run.glyphs
                 .iter()
-                .filter(|g| g.text.start < at)
+                .filter(|g| g.bytes().start < at)
                 .map(|g| g.advance)
                 .sum()
         };

@@ -448,7 +448,7 @@ pub(super) fn segments<'a>(
     std::iter::from_fn(move || {
         // Plain clusters are gathered into one segment.
         while let Some(cluster) = clusters.peek() {
-            let text = run.text.get(cluster[0].text.clone()).unwrap_or("");
+            let text = run.text.get(cluster[0].bytes()).unwrap_or("");
             let plain = cluster.len() == 1
                 && !text.is_empty()
                 && table.text(u32::from(gid(&cluster[0]))) == Some(text);
@@ -467,7 +467,7 @@ pub(super) fn segments<'a>(
             return Some(segment);
         }
         let cluster = clusters.next()?;
-        let text = run.text.get(cluster[0].text.clone()).unwrap_or("");
+        let text = run.text.get(cluster[0].bytes()).unwrap_or("");
         at += cluster.len();
         let segment = Segment {
             glyphs: &glyphs[start..at],

@@ -559,7 +559,7 @@ fn run_of(fonts: &FontSet, text: &str, glyphs: &[(u32, std::ops::Range<usize>)])
                 advance: 5.0,
                 x_offset: 0.0,
                 y_offset: 0.0,
-                text: range.clone(),
+                text: range.start as u32..range.end as u32,
             })
             .collect(),
         text: text.to_string(),

@@ -175,7 +175,7 @@ pub fn drawn(items: &[Positioned]) -> Vec<Drawn> {
             continue;
         };
         for cluster in clusters(&run.glyphs) {
-            let text = run.text.get(cluster[0].text.clone()).unwrap_or("");
+            let text = run.text.get(cluster[0].bytes()).unwrap_or("");
             if cluster.len() == 1 {
                 match seen.entry((run.face, cluster[0].id)) {
                     std::collections::hash_map::Entry::Occupied(first) => {
@@ -517,7 +517,24 @@ pub struct PlacedGlyph {
     /// The bytes of [`TextRun::text`] it stands for; glyphs of one cluster
     /// share a range, and a range may be empty (the second half of a
     /// hyphenated word, whose first half stands for the whole word).
-    pub text: Range<usize>,
+    /// Offsets are 32-bit (a run's text is a line's), which keeps a glyph
+    /// at 24 bytes: a book holds millions of them.
+    pub text: Range<u32>,
+}
+
+impl PlacedGlyph {
+    /// [`text`](Self::text), for slicing the run's text.
+    #[inline]
+    pub fn bytes(&self) -> Range<usize> {
+        self.text.start as usize..self.text.end as usize
+    }
+}
+
+/// A byte offset in a run's text as [`PlacedGlyph::text`] keeps it (past
+/// 4 GiB, which no run reaches, the last offset kept).
+#[inline]
+pub fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// A run's glyphs as they are kept on disk: one byte string of short
@@ -622,7 +639,7 @@ mod packed {
             None
         }
 
-        fn glyph(&mut self, ended: usize) -> Option<PlacedGlyph> {
+        fn glyph(&mut self, ended: u32) -> Option<PlacedGlyph> {
             let [flags] = self.take::<1>()?;
             if flags & !(WIDE | X | Y | START | END) != 0 {
                 return None;
@@ -643,12 +660,12 @@ mod packed {
             let x_offset = offset(X)?;
             let y_offset = offset(Y)?;
             let start = if flags & START != 0 {
-                self.varint()?
+                u32::try_from(self.varint()?).ok()?
             } else {
                 ended
             };
             let end = if flags & END != 0 {
-                self.varint()?
+                u32::try_from(self.varint()?).ok()?
             } else {
                 start.checked_add(1)?
             };
@@ -770,7 +787,7 @@ mod tests {
                     advance,
                     x_offset: 0.0,
                     y_offset: 0.0,
-                    text: i..i + 1,
+                    text: offset(i)..offset(i + 1),
                 })
                 .collect(),
             text: text.to_string(),
@@ -943,15 +960,16 @@ mod tests {
             .expect("the records, packed");
         assert_eq!(bytes[at - 1], 21, "their length");
         // Offsets, a wide id, a text that starts elsewhere or is not one
-        // byte long, a -0 offset, a range past 4 GB: each kept exactly.
+        // byte long, a -0 offset, a range to the last 32-bit offset: each
+        // kept exactly.
         glyphs.glyphs[0].id = 70_000;
         glyphs.glyphs[1].x_offset = 1.5;
         glyphs.glyphs[1].y_offset = -0.0;
         glyphs.glyphs[2].y_offset = -2.0;
         glyphs.glyphs[2].text = 1..3;
         let mut far = glyphs.clone();
-        far.glyphs[0].text = 0..(u32::MAX as usize + 7);
-        for glyphs in [glyphs, far] {
+        far.glyphs[0].text = 0..u32::MAX;
+        for glyphs in [glyphs, far.clone()] {
             let bytes = postcard::to_stdvec(&glyphs).unwrap();
             let back: TextRun = postcard::from_bytes(&bytes).unwrap();
             assert_eq!(back, glyphs);
@@ -968,6 +986,15 @@ mod tests {
         let mut odd = bytes.clone();
         odd[at] = 0x80;
         assert!(postcard::from_bytes::<TextRun>(&odd).is_err());
+        // An offset past 32 bits (as written before offsets were) does not
+        // read.
+        let mut past = postcard::to_stdvec(&far).unwrap();
+        let end = past
+            .windows(5)
+            .position(|w| w == [0xff, 0xff, 0xff, 0xff, 0x0f])
+            .expect("the last offset, as a varint");
+        past[end + 4] = 0x1f;
+        assert!(postcard::from_bytes::<TextRun>(&past).is_err());
     }
 
     #[test]

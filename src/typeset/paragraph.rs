@@ -19,7 +19,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::clock;
-use super::frame::{PlacedGlyph, TextRun};
+use super::frame::{PlacedGlyph, TextRun, offset};
 use super::hyphenate::Hyphenator;
 use super::linebreak::{self, Item, Params};
 use super::shape::{FaceId, Features, Shaper};
@@ -538,11 +538,13 @@ fn carry(line: &mut SetLine, rest: &str, hyphen: bool) {
     let start = if hyphen {
         run.text.len()
     } else {
-        run.glyphs.last().map_or(run.text.len(), |g| g.text.start)
+        run.glyphs
+            .last()
+            .map_or(run.text.len(), |g| g.bytes().start)
     };
     run.text.push_str(rest);
     if let Some(glyph) = run.glyphs.last_mut() {
-        glyph.text = start.min(run.text.len())..run.text.len();
+        glyph.text = offset(start.min(run.text.len()))..offset(run.text.len());
     }
 }
 
@@ -561,9 +563,8 @@ fn drop_prefix(line: &mut SetLine, mut bytes: usize) -> bool {
         }
         run.text.drain(..cut);
         for glyph in &mut run.glyphs {
-            let start = glyph.text.start.saturating_sub(cut);
-            let end = glyph.text.end.saturating_sub(cut);
-            glyph.text = start..end;
+            let cut = offset(cut);
+            glyph.text = glyph.text.start.saturating_sub(cut)..glyph.text.end.saturating_sub(cut);
         }
         bytes -= cut;
     }
@@ -1115,7 +1116,7 @@ fn append_glyphs(
 ) -> f32 {
     room.take(glyphs.len(), text.len());
     let mut width = 0.0f32;
-    let mut placed = |g: &PlacedGlyph, offset: usize, rise: f32| {
+    let mut placed = |g: &PlacedGlyph, shift: u32, rise: f32| {
         let advance = g.advance * scale;
         width += advance;
         PlacedGlyph {
@@ -1123,7 +1124,7 @@ fn append_glyphs(
             advance,
             x_offset: g.x_offset * scale,
             y_offset: g.y_offset + rise,
-            text: g.text.start + offset..g.text.end + offset,
+            text: g.text.start.saturating_add(shift)..g.text.end.saturating_add(shift),
         }
     };
     if let Some((start, run)) = runs.last_mut()
@@ -1133,10 +1134,10 @@ fn append_glyphs(
         && rise == 0.0
         && (*start + run.width() - x).abs() < 0.01
     {
-        let offset = run.text.len();
+        let shift = offset(run.text.len());
         run.text.push_str(text);
         run.glyphs
-            .extend(glyphs.iter().map(|g| placed(g, offset, 0.0)));
+            .extend(glyphs.iter().map(|g| placed(g, shift, 0.0)));
         return width;
     }
     let mut run_glyphs = Vec::with_capacity(glyphs.len() + room.glyphs);
@@ -1327,7 +1328,7 @@ fn word(
                             .min(to);
                         let start = piece.text.len();
                         piece.text.push_str(&token[at..next]);
-                        start..piece.text.len()
+                        offset(start)..offset(piece.text.len())
                     }
                 };
                 last_cluster = Some(at);

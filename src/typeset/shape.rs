@@ -87,7 +87,7 @@ impl Shaped {
                     advance: glyph.advance,
                     x_offset: glyph.x_offset,
                     y_offset: glyph.y_offset,
-                    text: start..end,
+                    text: super::frame::offset(start)..super::frame::offset(end),
                 }
             })
             .collect();
