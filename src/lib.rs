@@ -41,7 +41,8 @@
 //! - [`config`]: `book.toml` → typed [`Config`](config::Config).
 //! - [`load`]: reads `book.toml`, the chapters and the book's font files
 //!   through the world, and gives each font role its family.
-//! - [`markdown`]: one chapter's Markdown → [`model::Chapter`].
+//! - [`markdown`]: one chapter's Markdown → [`model::Chapter`] (the
+//!   chapters are parsed in parallel, [`compile_with`]).
 //! - [`lint`]: a copy editor's reading of a chapter's text: straight
 //!   quotes left, double spaces, backslashes glued between words.
 //! - [`progress`]: the [`Progress`](progress::Progress) listener the stages
@@ -58,7 +59,8 @@
 //!   bookmarks, page labels) and the warnings of the text: shaping
 //!   (harfrust), hyphenation (Liang patterns), Knuth–Plass line breaking
 //!   with font expansion, blocks (`flow`), a page builder that breaks each
-//!   chapter by cost with notes at the foot of their call's page (`pages`),
+//!   chapter by cost with notes at the foot of their call's page (a
+//!   shortest path, bounded by the cost of a greedy way through; `pages`),
 //!   and the book's assembly: front matter, contents, recto openings,
 //!   running heads, folios (`book`). What a chapter's layout puts on a
 //!   page is the page's [`Sheet`](typeset::frame::Sheet), shared behind an
