@@ -571,7 +571,8 @@ impl<'a> Layout<'a> {
             }
             self.pages_from(pos, j, here.cost, &mut found);
             for &(cost, page) in &found {
-                if cost <= bound {
+                // (Unbounded, every page is followed, whatever it costs.)
+                if bound == f64::INFINITY || cost <= bound {
                     relax(
                         &mut reached,
                         &done,
