@@ -1438,7 +1438,7 @@ mod tests {
         let leading = style.size * style.leading_ratio;
         let mut body = vec![Flow::Space(3.0 * leading)];
         let mut notes: Vec<Vec<Line>> = Vec::new();
-        for _ in 0..10 + random.below(40) {
+        for _ in 0..8 + random.below(30) {
             if random.chance(10) {
                 let mut heading = Line::new(1.5 * leading, Vec::new());
                 heading.role = Role::Heading;
@@ -1508,7 +1508,8 @@ mod tests {
     fn the_bounded_search_finds_the_best_pages() {
         let style = style();
         let (mut bounded, mut unbounded, mut again) = (0, 0, 0);
-        for seed in 1..=150 {
+        // Seeds 225 and 237: chapters where the beam loses the best way.
+        for seed in (1..=60).chain([225, 237]) {
             // Short notes, and (a third of the chapters) notes long enough
             // to run over pages and reach a place many ways.
             let longest = if seed % 3 == 0 { 40 } else { 6 };
@@ -1532,7 +1533,7 @@ mod tests {
             }
             unbounded += best.settled;
         }
-        assert!(again < 10, "{again} chapters searched again");
+        assert!((2..5).contains(&again), "{again} chapters searched again");
         assert!(
             bounded * 2 < unbounded,
             "the bound leaves out most states: {bounded} of {unbounded} settled"
