@@ -562,9 +562,10 @@ fn drop_prefix(line: &mut SetLine, mut bytes: usize) -> bool {
             cut -= 1;
         }
         run.text.drain(..cut);
+        let shift = offset(cut);
         for glyph in &mut run.glyphs {
-            let cut = offset(cut);
-            glyph.text = glyph.text.start.saturating_sub(cut)..glyph.text.end.saturating_sub(cut);
+            glyph.text =
+                glyph.text.start.saturating_sub(shift)..glyph.text.end.saturating_sub(shift);
         }
         bytes -= cut;
     }
